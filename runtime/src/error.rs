@@ -1,0 +1,209 @@
+//! The runtime's error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while building or running a workflow.
+///
+/// `task` fields hold the node name in a workflow, which is the task name
+/// when a task runs alone.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The Docker daemon did not answer.
+    #[error(
+        "cannot connect to the Docker daemon: {source}; start it (for example with \
+         `scripts/provision.sh`) or point DOCKER_HOST at a running one"
+    )]
+    DockerConnect {
+        /// The client's error.
+        #[source]
+        source: bollard::errors::Error,
+    },
+
+    /// The image is neither present locally nor pullable.
+    #[error(
+        "image `{image}` is not present locally and pulling it failed: {source}; \
+         build or load it locally, or check access to its registry"
+    )]
+    ImageUnavailable {
+        /// The image reference.
+        image: String,
+        /// The pull error.
+        #[source]
+        source: bollard::errors::Error,
+    },
+
+    /// A Docker API call failed while running a task.
+    #[error("task `{task}`: docker {operation} failed: {source}")]
+    Docker {
+        /// The node name.
+        task: String,
+        /// The API operation, such as `create container`.
+        operation: &'static str,
+        /// The client's error.
+        #[source]
+        source: bollard::errors::Error,
+    },
+
+    /// Reading or writing a host file failed.
+    #[error("task `{task}`: {action} `{}` failed: {source}", path.display())]
+    Io {
+        /// The node name.
+        task: String,
+        /// What was being done, such as `writing input file`.
+        action: &'static str,
+        /// The host path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A `File` or `Dir` input names a host path that does not exist.
+    #[error(
+        "task `{task}`: input `{input}` refers to `{}`, which does not exist or is not a {kind}",
+        path.display()
+    )]
+    InputPathMissing {
+        /// The node name.
+        task: String,
+        /// The input name.
+        input: String,
+        /// `file` or `directory`.
+        kind: &'static str,
+        /// The host path given.
+        path: PathBuf,
+    },
+
+    /// A string value cannot be passed to a container.
+    #[error("task `{task}`: input `{input}` contains a NUL byte, which no argument or file name can hold")]
+    InputHasNul {
+        /// The node name.
+        task: String,
+        /// The input name.
+        input: String,
+    },
+
+    /// The task's metadata format has no writer yet.
+    #[error(
+        "task `{task}`: metadata format `{format}` is not supported by this executor yet; \
+         use `Json` or `Yaml`"
+    )]
+    MetadataFormatUnsupported {
+        /// The node name.
+        task: String,
+        /// The format's name.
+        format: &'static str,
+    },
+
+    /// The container exited with a non-zero code.
+    #[error("task `{task}` failed: the container exited with code {code}{}", log_tail_suffix(log_tail))]
+    NonZeroExit {
+        /// The node name.
+        task: String,
+        /// The exit code.
+        code: i64,
+        /// The last lines of the container's output.
+        log_tail: String,
+    },
+
+    /// The command wrote no file for a declared output.
+    #[error(
+        "task `{task}`: output `{output}` is missing: the command wrote nothing at `{container_path}` \
+         (host `{}`); write the value to that path",
+        host_path.display()
+    )]
+    OutputMissing {
+        /// The node name.
+        task: String,
+        /// The output name.
+        output: String,
+        /// The path inside the container.
+        container_path: String,
+        /// The same file on the host.
+        host_path: PathBuf,
+    },
+
+    /// An output file holds text that is not a value of the output's type.
+    #[error(
+        "task `{task}`: output `{output}` at `{container_path}` is not a valid {expected_type}: \
+         found {found:?}, expected {expected}"
+    )]
+    OutputInvalid {
+        /// The node name.
+        task: String,
+        /// The output name.
+        output: String,
+        /// The path inside the container.
+        container_path: String,
+        /// The output's type name.
+        expected_type: &'static str,
+        /// The text found, shortened to at most 200 characters.
+        found: String,
+        /// The accepted forms.
+        expected: &'static str,
+    },
+
+    /// Two nodes of a workflow have the same name.
+    #[error("workflow `{workflow}` has more than one node named `{node}`; give each call a unique name")]
+    DuplicateNode {
+        /// The workflow name.
+        workflow: String,
+        /// The repeated node name.
+        node: String,
+    },
+
+    /// The workflow graph has a cycle.
+    #[error("workflow `{workflow}` has a circular dependency `{path}`")]
+    Cycle {
+        /// The workflow name.
+        workflow: String,
+        /// The nodes of the cycle, as `a -> b -> a`.
+        path: String,
+    },
+
+    /// An input is bound to an output handle of a different workflow.
+    #[error(
+        "node `{node}` input `{input}` is bound to an output of another workflow; \
+         bind outputs only within the workflow that created them"
+    )]
+    ForeignOutput {
+        /// The node name.
+        node: String,
+        /// The input name.
+        input: String,
+    },
+
+    /// Outputs were requested from a node that did not succeed.
+    #[error("node `{node}` has no outputs because it {state}")]
+    NoOutputs {
+        /// The node name.
+        node: String,
+        /// What happened to the node, such as `failed` or `was skipped`.
+        state: String,
+    },
+
+    /// An executor returned values that do not match the task's outputs.
+    #[error("task `{task}`: the executor returned outputs that do not match the declaration")]
+    OutputsMismatch {
+        /// The node name.
+        task: String,
+    },
+
+    /// At least one task of a workflow failed.
+    #[error("workflow `{workflow}` failed: {summary}")]
+    WorkflowFailed {
+        /// The workflow name.
+        workflow: String,
+        /// One line per failed task with its cause, and the skipped tasks.
+        summary: String,
+    },
+}
+
+fn log_tail_suffix(tail: &str) -> String {
+    if tail.trim().is_empty() {
+        "; it printed nothing".to_owned()
+    } else {
+        format!("; last lines of its output:\n{tail}")
+    }
+}

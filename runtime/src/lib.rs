@@ -1,0 +1,32 @@
+//! The runtime of containerflow: workflow graphs of container tasks, and a
+//! Docker executor that runs them.
+#![warn(missing_docs)]
+
+mod docker;
+mod duration;
+mod error;
+mod executor;
+mod spec;
+mod task;
+mod value;
+
+pub use docker::DockerExecutor;
+pub use error::Error;
+pub use executor::{Executor, Job};
+pub use spec::{ArgTemplate, MetadataFormat, ParamSpec, Quoting, Segment, TaskSpec};
+pub use task::{Binding, ContainerTask, NodeOutputs, NodeRef, OutputRef, Source};
+pub use value::{Dir, File, TaskValue, Value, ValueType};
+
+/// Re-exports for the code that `container_task!` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::spec::{ArgTemplate, MetadataFormat, ParamSpec, Quoting, Segment, TaskSpec};
+    pub use crate::task::{Binding, ContainerTask, NodeOutputs, NodeRef, OutputRef, Source};
+    pub use crate::value::{Dir, File, TaskValue, Value, ValueType};
+    pub use ::chrono::{self, DateTime, Utc};
+    pub use ::core::option::Option;
+    pub use ::serde;
+    pub use ::std::string::String;
+    pub use ::std::time::Duration;
+    pub use ::std::vec::Vec;
+}
