@@ -77,7 +77,11 @@ pub fn parse_go(text: &str) -> Option<Duration> {
         let scale = unit_nanos(&after_fraction[..unit_end])?;
         rest = &after_fraction[unit_end..];
 
-        let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let whole: u128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
         total = total.checked_add(whole.checked_mul(scale)?)?;
         total = total.checked_add(fraction_nanos(fraction, scale))?;
     }
@@ -86,7 +90,9 @@ pub fn parse_go(text: &str) -> Option<Duration> {
 }
 
 fn split_digits(text: &str) -> (&str, &str) {
-    let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     text.split_at(end)
 }
 
@@ -148,7 +154,17 @@ mod tests {
 
     #[test]
     fn parse_rejects_other_text() {
-        for text in ["", "1", "-1s", "1d", "s", "1.s.", "1h 30m", "seconds:90", "."] {
+        for text in [
+            "",
+            "1",
+            "-1s",
+            "1d",
+            "s",
+            "1.s.",
+            "1h 30m",
+            "seconds:90",
+            ".",
+        ] {
             assert_eq!(parse_go(text), None, "{text:?} parsed");
         }
     }

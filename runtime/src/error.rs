@@ -97,7 +97,10 @@ pub enum Error {
     },
 
     /// The container exited with a non-zero code.
-    #[error("task `{task}` failed: the container exited with code {code}{}", log_tail_suffix(log_tail))]
+    #[error(
+        "task `{task}` failed: the container exited with code {code}{}",
+        log_tail_suffix(log_tail)
+    )]
     NonZeroExit {
         /// The node name.
         task: String,
@@ -136,8 +139,8 @@ pub enum Error {
         output: String,
         /// The path inside the container.
         container_path: String,
-        /// The output's type name.
-        expected_type: &'static str,
+        /// The output's declared type.
+        expected_type: crate::value::ValueType,
         /// The text found, shortened to at most 200 characters.
         found: String,
         /// The accepted forms.
@@ -145,7 +148,9 @@ pub enum Error {
     },
 
     /// Two nodes of a workflow have the same name.
-    #[error("workflow `{workflow}` has more than one node named `{node}`; give each call a unique name")]
+    #[error(
+        "workflow `{workflow}` has more than one node named `{node}`; give each call a unique name"
+    )]
     DuplicateNode {
         /// The workflow name.
         workflow: String,
@@ -191,7 +196,7 @@ pub enum Error {
     },
 
     /// At least one task of a workflow failed.
-    #[error("workflow `{workflow}` failed: {summary}")]
+    #[error("workflow `{workflow}` failed:{summary}")]
     WorkflowFailed {
         /// The workflow name.
         workflow: String,

@@ -2,20 +2,27 @@
 //! Docker executor that runs them.
 #![warn(missing_docs)]
 
+mod diagram;
 mod docker;
 mod duration;
 mod error;
 mod executor;
+mod report;
+mod scheduler;
 mod spec;
 mod task;
 mod value;
+mod workflow;
 
 pub use docker::DockerExecutor;
 pub use error::Error;
 pub use executor::{Executor, Job};
+pub use report::{NodeReport, NodeState, RunReport};
+pub use scheduler::{run_task, RunOptions};
 pub use spec::{ArgTemplate, MetadataFormat, ParamSpec, Quoting, Segment, TaskSpec};
 pub use task::{Binding, ContainerTask, NodeOutputs, NodeRef, OutputRef, Source};
 pub use value::{Dir, File, TaskValue, Value, ValueType};
+pub use workflow::Workflow;
 
 /// Re-exports for the code that `container_task!` generates. Not a public API.
 #[doc(hidden)]

@@ -261,7 +261,10 @@ mod tests {
         for (number, text) in [(3.0, "3"), (3.5, "3.5"), (0.1, "0.1"), (1e6, "1000000")] {
             let rendered = Value::Float(number).render().unwrap();
             assert_eq!(rendered, text);
-            assert_eq!(Value::parse(ValueType::Float, &rendered), Ok(Value::Float(number)));
+            assert_eq!(
+                Value::parse(ValueType::Float, &rendered),
+                Ok(Value::Float(number))
+            );
         }
     }
 
@@ -269,20 +272,34 @@ mod tests {
     fn int_parse_is_strict() {
         assert_eq!(Value::parse(ValueType::Int, " +42\r\n"), Ok(Value::Int(42)));
         for text in ["4.2", "0x10", "1_000", "", "12a"] {
-            assert!(Value::parse(ValueType::Int, text).is_err(), "{text:?} parsed");
+            assert!(
+                Value::parse(ValueType::Int, text).is_err(),
+                "{text:?} parsed"
+            );
         }
     }
 
     #[test]
     fn bool_parse_accepts_listed_spellings_only() {
         for text in ["true", "TRUE", "t", "T", "1", "True\r\n"] {
-            assert_eq!(Value::parse(ValueType::Bool, text), Ok(Value::Bool(true)), "{text:?}");
+            assert_eq!(
+                Value::parse(ValueType::Bool, text),
+                Ok(Value::Bool(true)),
+                "{text:?}"
+            );
         }
         for text in ["false", "F", "0", " False "] {
-            assert_eq!(Value::parse(ValueType::Bool, text), Ok(Value::Bool(false)), "{text:?}");
+            assert_eq!(
+                Value::parse(ValueType::Bool, text),
+                Ok(Value::Bool(false)),
+                "{text:?}"
+            );
         }
         for text in ["yes", "no", "2", "", "tru"] {
-            assert!(Value::parse(ValueType::Bool, text).is_err(), "{text:?} parsed");
+            assert!(
+                Value::parse(ValueType::Bool, text).is_err(),
+                "{text:?} parsed"
+            );
         }
     }
 

@@ -1,0 +1,169 @@
+//! What happened to each task of a workflow run.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::task::{ContainerTask, NodeOutputs};
+use crate::value::Value;
+
+/// The outcome of a workflow run: one entry per node, in the order the nodes were added.
+#[derive(Debug)]
+pub struct RunReport {
+    workflow: String,
+    workflow_id: u64,
+    nodes: Vec<NodeReport>,
+}
+
+/// The outcome of one node.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct NodeReport {
+    /// The node name.
+    pub name: String,
+    /// The name of the task the node runs.
+    pub task: &'static str,
+    /// What happened.
+    pub state: NodeState,
+}
+
+/// What happened to a node.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum NodeState {
+    /// The task succeeded.
+    Succeeded {
+        /// Its outputs, in declaration order.
+        outputs: Vec<Value>,
+        /// Wall-clock time of the run.
+        elapsed: Duration,
+    },
+    /// The task failed.
+    Failed {
+        /// The cause.
+        error: Error,
+        /// Wall-clock time until the failure.
+        elapsed: Duration,
+    },
+    /// The task did not run because a task it depends on failed.
+    Skipped {
+        /// The name of the failed upstream node.
+        failed_upstream: String,
+    },
+}
+
+impl RunReport {
+    pub(crate) fn new(workflow: String, workflow_id: u64, nodes: Vec<NodeReport>) -> Self {
+        RunReport {
+            workflow,
+            workflow_id,
+            nodes,
+        }
+    }
+
+    /// Returns the workflow's name.
+    pub fn workflow(&self) -> &str {
+        &self.workflow
+    }
+
+    /// Returns every node's outcome, in the order the nodes were added.
+    pub fn nodes(&self) -> &[NodeReport] {
+        &self.nodes
+    }
+
+    /// Returns true when every task succeeded.
+    pub fn is_success(&self) -> bool {
+        self.succeeded().count() == self.nodes.len()
+    }
+
+    /// Returns the nodes that succeeded.
+    pub fn succeeded(&self) -> impl Iterator<Item = &NodeReport> {
+        self.nodes
+            .iter()
+            .filter(|node| matches!(node.state, NodeState::Succeeded { .. }))
+    }
+
+    /// Returns the failed nodes with their errors.
+    pub fn failures(&self) -> impl Iterator<Item = (&str, &Error)> {
+        self.nodes.iter().filter_map(|node| match &node.state {
+            NodeState::Failed { error, .. } => Some((node.name.as_str(), error)),
+            _ => None,
+        })
+    }
+
+    /// Returns the skipped nodes with the failed node each one depends on.
+    pub fn skipped(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.nodes.iter().filter_map(|node| match &node.state {
+            NodeState::Skipped { failed_upstream } => {
+                Some((node.name.as_str(), failed_upstream.as_str()))
+            }
+            _ => None,
+        })
+    }
+
+    /// Returns the typed outputs of the node that `refs` belongs to.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::NoOutputs`] when that node failed or was skipped, or
+    /// when `refs` belongs to another workflow.
+    pub fn outputs<R: NodeOutputs>(
+        &self,
+        refs: &R,
+    ) -> Result<<R::Task as ContainerTask>::Outputs, Error> {
+        let node = refs.node();
+        let report = match self.nodes.get(node.index) {
+            Some(report) if node.workflow == self.workflow_id => report,
+            _ => {
+                return Err(Error::NoOutputs {
+                    node: <R::Task as ContainerTask>::spec().name.to_owned(),
+                    state: format!("belongs to another workflow than `{}`", self.workflow),
+                })
+            }
+        };
+        let no_outputs = |state: String| Error::NoOutputs {
+            node: report.name.clone(),
+            state,
+        };
+        match &report.state {
+            NodeState::Succeeded { outputs, .. } => {
+                <R::Task as ContainerTask>::outputs_from_values(outputs.clone()).ok_or_else(|| {
+                    Error::OutputsMismatch {
+                        task: report.name.clone(),
+                    }
+                })
+            }
+            NodeState::Failed { error, .. } => Err(no_outputs(format!("failed: {error}"))),
+            NodeState::Skipped { failed_upstream } => Err(no_outputs(format!(
+                "was skipped because `{failed_upstream}` failed"
+            ))),
+        }
+    }
+
+    /// Returns the report when every task succeeded.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::WorkflowFailed`] naming each failed task with its
+    /// cause, and each skipped task.
+    pub fn into_result(self) -> Result<Self, Error> {
+        if self.is_success() {
+            return Ok(self);
+        }
+        let mut summary = String::new();
+        // Every task error names its task, so the error alone is the line.
+        for (_, error) in self.failures() {
+            let _ = write!(summary, "\n  {error}");
+        }
+        for (node, upstream) in self.skipped() {
+            let _ = write!(
+                summary,
+                "\n  task `{node}` skipped because `{upstream}` failed"
+            );
+        }
+        Err(Error::WorkflowFailed {
+            workflow: self.workflow,
+            summary,
+        })
+    }
+}

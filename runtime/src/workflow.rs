@@ -1,0 +1,203 @@
+//! The workflow builder: task calls as nodes of a graph, bindings as edges.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use petgraph::algo::{is_cyclic_directed, kosaraju_scc};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::error::Error;
+use crate::spec::TaskSpec;
+use crate::task::{ContainerTask, NodeRef, Source};
+
+/// Gives every workflow a distinct id, so a handle from one workflow is
+/// recognised when it is bound in another.
+static NEXT_WORKFLOW_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A directed acyclic graph of task calls.
+///
+/// Each [`add`](Workflow::add) appends a node and returns handles to its
+/// outputs. Binding such a handle to an input of a later call adds an edge,
+/// so the graph can only grow in topological order. The compiler checks
+/// that every input is bound, and to a value or handle of its own type.
+///
+/// # Examples
+///
+/// ```no_run
+/// # use containerflow_runtime::{Workflow, DockerExecutor, Error};
+/// # async fn demo() -> Result<(), Error> {
+/// let mut workflow = Workflow::new("greet");
+/// // let greeting = workflow.add("greet", Greeting, GreetingBindings { name: "Ada".into() });
+/// let executor = DockerExecutor::connect().await?;
+/// let report = workflow.run(&executor).await?;
+/// // let outputs = report.outputs(&greeting)?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Workflow {
+    name: String,
+    id: u64,
+    graph: DiGraph<Node, Edge>,
+    node_names: HashMap<String, NodeIndex>,
+    problems: Vec<Problem>,
+}
+
+/// A mistake found while the graph was built, reported when it is validated.
+#[derive(Debug, Clone)]
+enum Problem {
+    DuplicateNode(String),
+    ForeignOutput { node: String, input: &'static str },
+}
+
+/// A task call in the graph.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) name: String,
+    pub(crate) spec: &'static TaskSpec,
+    pub(crate) sources: Vec<Source>,
+}
+
+/// A binding from output `output` of the source node to input `input` of the target node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Edge {
+    pub(crate) output: usize,
+    pub(crate) input: usize,
+}
+
+impl Workflow {
+    /// Creates an empty workflow called `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Workflow {
+            name: name.into(),
+            id: NEXT_WORKFLOW_ID.fetch_add(1, Ordering::Relaxed),
+            graph: DiGraph::new(),
+            node_names: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Returns the workflow's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the number of task calls.
+    pub fn len(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Returns true when the workflow has no task calls.
+    pub fn is_empty(&self) -> bool {
+        self.graph.node_count() == 0
+    }
+
+    /// Adds a call of `task` named `node`, with its inputs bound to values or
+    /// to outputs of earlier calls, and returns handles to its outputs.
+    ///
+    /// Node names must be unique within the workflow. A repeated name, or a
+    /// handle from another workflow, is reported by [`validate`](Self::validate)
+    /// and by every run before any container starts.
+    pub fn add<T: ContainerTask>(
+        &mut self,
+        node: impl Into<String>,
+        task: T,
+        bindings: T::Bindings,
+    ) -> T::OutputRefs {
+        let _ = task;
+        let name = node.into();
+        let spec = T::spec();
+        let sources = T::binding_sources(bindings);
+        let index = self.graph.add_node(Node {
+            name: name.clone(),
+            spec,
+            sources: sources.clone(),
+        });
+        self.connect(index, spec, &sources);
+        if self.node_names.insert(name.clone(), index).is_some() {
+            self.problems.push(Problem::DuplicateNode(name));
+        }
+        T::output_refs(NodeRef {
+            workflow: self.id,
+            index: index.index(),
+        })
+    }
+
+    fn connect(&mut self, target: NodeIndex, spec: &TaskSpec, sources: &[Source]) {
+        for (input, source) in sources.iter().enumerate() {
+            let Source::Output { node, output } = source else {
+                continue;
+            };
+            if node.workflow != self.id || node.index >= self.graph.node_count() {
+                self.problems.push(Problem::ForeignOutput {
+                    node: self.graph[target].name.clone(),
+                    input: spec.inputs[input].name,
+                });
+                continue;
+            }
+            let edge = Edge {
+                output: *output,
+                input,
+            };
+            self.graph
+                .add_edge(NodeIndex::new(node.index), target, edge);
+        }
+    }
+
+    /// Checks the workflow without running it.
+    ///
+    /// # Errors
+    ///
+    /// Returns the first problem found: a repeated node name
+    /// ([`Error::DuplicateNode`]), an input bound to another workflow's output
+    /// ([`Error::ForeignOutput`]) or a cycle ([`Error::Cycle`]).
+    pub fn validate(&self) -> Result<(), Error> {
+        match self.problems.first().cloned() {
+            Some(Problem::DuplicateNode(node)) => {
+                return Err(Error::DuplicateNode {
+                    workflow: self.name.clone(),
+                    node,
+                })
+            }
+            Some(Problem::ForeignOutput { node, input }) => {
+                return Err(Error::ForeignOutput {
+                    node,
+                    input: input.to_owned(),
+                })
+            }
+            None => {}
+        }
+        if is_cyclic_directed(&self.graph) {
+            return Err(Error::Cycle {
+                workflow: self.name.clone(),
+                path: self.cycle_path(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Names the nodes of one cycle as `a -> b -> a`. The builder cannot
+    /// create a cycle, so this guards the graph's invariant, not user input.
+    fn cycle_path(&self) -> String {
+        let component = kosaraju_scc(&self.graph)
+            .into_iter()
+            .find(|nodes| nodes.len() > 1 || self.graph.contains_edge(nodes[0], nodes[0]))
+            .unwrap_or_default();
+        let mut names: Vec<&str> = component
+            .iter()
+            .map(|index| self.graph[*index].name.as_str())
+            .collect();
+        if let Some(first) = names.first().copied() {
+            names.push(first);
+        }
+        names.join(" -> ")
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub(crate) fn graph(&self) -> &DiGraph<Node, Edge> {
+        &self.graph
+    }
+}
