@@ -1,0 +1,48 @@
+//! The greeting task from Flyte's `ContainerTask` documentation, run on a
+//! local busybox container: the name is rendered into a shell command, and
+//! the greeting the command writes to `/var/outputs/greeting` comes back as a
+//! typed `String`.
+//!
+//! Run with `cargo run --example greeting -- --name Ada`.
+
+use clap::Parser;
+use containerflow::{container_task, run_task, DockerExecutor};
+use tracing_subscriber::EnvFilter;
+
+container_task! {
+    /// Greets a person by name.
+    pub struct Greeting {
+        name = "echo_and_return_greeting",
+        image = "busybox:1.35",
+        input_data_dir = "/var/inputs",
+        output_data_dir = "/var/outputs",
+        inputs = { name: String },
+        outputs = { greeting: String },
+        command = [
+            "/bin/sh",
+            "-c",
+            "echo 'Hello, my name is {{.inputs.name}}.' | tee -a /var/outputs/greeting",
+        ],
+    }
+}
+
+/// Runs the greeting task once and prints its output.
+#[derive(Parser)]
+struct Args {
+    /// The name to greet.
+    #[arg(long, default_value = "Ada")]
+    name: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), containerflow::Error> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let args = Args::parse();
+
+    let executor = DockerExecutor::connect().await?;
+    let outputs = run_task(&executor, Greeting, GreetingInputs { name: args.name }).await?;
+    println!("{outputs:?}");
+    println!("greeting: {}", outputs.greeting);
+    Ok(())
+}

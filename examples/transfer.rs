@@ -1,0 +1,98 @@
+//! A high-throughput I/O task in the spirit of wrapping `s5cmd`: one task
+//! generates a large file, and a second copies it with large blocks, times
+//! itself and reports `duration` and `throughput_mbps` as float outputs.
+//!
+//! Run with `cargo run --release --example transfer -- --mebibytes 256`.
+
+use clap::Parser;
+use containerflow::{container_task, DockerExecutor, Workflow};
+use tracing_subscriber::EnvFilter;
+
+container_task! {
+    /// Writes `mebibytes` MiB of random bytes to the `payload` file.
+    pub struct MakePayload {
+        name = "make_payload",
+        image = "busybox:1.35",
+        inputs = { mebibytes: i64 },
+        outputs = { payload: File },
+        block_network = true,
+        command = [
+            "/bin/sh",
+            "-c",
+            "dd if=/dev/urandom of=/var/outputs/payload bs=1048576 count={{.inputs.mebibytes}} 2>/dev/null",
+        ],
+    }
+}
+
+container_task! {
+    /// Copies `source` with 4 MiB blocks and reports the wall-clock seconds
+    /// and the throughput in megabytes (10^6 bytes) per second. The clock is
+    /// `/proc/uptime`, with 10 ms resolution.
+    pub struct Transfer {
+        name = "transfer",
+        image = "busybox:1.35",
+        inputs = { source: File },
+        outputs = { copy: File, bytes: i64, duration: f64, throughput_mbps: f64 },
+        block_network = true,
+        command = [
+            "/bin/sh",
+            "-c",
+            "read start _ < /proc/uptime \
+             && dd if=/var/inputs/source of=/var/outputs/copy bs=4194304 2>/dev/null \
+             && read end _ < /proc/uptime \
+             && bytes=$(wc -c < /var/outputs/copy) && echo $bytes > /var/outputs/bytes \
+             && awk -v s=$start -v e=$end -v b=$bytes 'BEGIN { d = e - s; if (d < 0.01) d = 0.01; \
+                printf \"%.2f\", d > \"/var/outputs/duration\"; \
+                printf \"%.1f\", b / d / 1000000 > \"/var/outputs/throughput_mbps\" }'",
+        ],
+    }
+}
+
+/// Generates a large file and times a copy of it in a container.
+#[derive(Parser)]
+struct Args {
+    /// Size of the generated file in MiB.
+    #[arg(long, default_value_t = 256)]
+    mebibytes: i64,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let args = Args::parse();
+
+    let mut workflow = Workflow::new("transfer");
+    let made = workflow.add(
+        "make_payload",
+        MakePayload,
+        MakePayloadBindings {
+            mebibytes: args.mebibytes.into(),
+        },
+    );
+    let moved = workflow.add(
+        "transfer",
+        Transfer,
+        TransferBindings {
+            source: made.payload.into(),
+        },
+    );
+
+    let executor = DockerExecutor::connect().await?;
+    let run = workflow.run(&executor).await?.into_result()?;
+    let payload = run.outputs(&made)?.payload;
+    let transfer = run.outputs(&moved)?;
+    let expected = std::fs::metadata(payload.path())?.len();
+    let copied = std::fs::metadata(transfer.copy.path())?.len();
+    if copied != expected || transfer.bytes != expected as i64 {
+        return Err(format!("copy has {copied} bytes, expected {expected}").into());
+    }
+    println!("{transfer:?}");
+    println!(
+        "copied {} MiB in {:.2} s: {:.1} MB/s",
+        expected / 1_048_576,
+        transfer.duration,
+        transfer.throughput_mbps
+    );
+    Ok(())
+}
