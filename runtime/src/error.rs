@@ -203,6 +203,59 @@ pub enum Error {
         /// One line per failed task with its cause, and the skipped tasks.
         summary: String,
     },
+
+    /// The executor's work directory cannot be created.
+    #[error(
+        "creating the work directory `{}` failed: {source}; choose a writable directory \
+         with `DockerExecutorBuilder::work_dir`",
+        path.display()
+    )]
+    WorkDir {
+        /// The host path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A job's input values do not match the task's declared inputs.
+    #[error(
+        "task `{task}`: the job's inputs are ({found}) but the task declares ({expected}); \
+         pass one value of each declared type, in declaration order"
+    )]
+    InputsMismatch {
+        /// The node name.
+        task: String,
+        /// The declared input types, comma-separated.
+        expected: String,
+        /// The types of the values given, comma-separated.
+        found: String,
+    },
+
+    /// A command placeholder refers to an input that the task does not declare.
+    #[error(
+        "task `{task}`: argument `{argument}` refers to input number {index}, but the task \
+         declares {count} inputs; declare the task with `container_task!`, which checks placeholders"
+    )]
+    PlaceholderOutOfRange {
+        /// The node name.
+        task: String,
+        /// The argument template as declared.
+        argument: &'static str,
+        /// The input position the placeholder refers to.
+        index: usize,
+        /// The number of declared inputs.
+        count: usize,
+    },
+
+    /// The command wrote `_ERROR` in the output directory to report a failure.
+    #[error("task `{task}` reported an error: {message}")]
+    TaskReportedError {
+        /// The node name.
+        task: String,
+        /// The content of `_ERROR`, shortened to at most 1 MiB.
+        message: String,
+    },
 }
 
 fn log_tail_suffix(tail: &str) -> String {

@@ -2,19 +2,26 @@
 //! Docker executor that runs them.
 #![warn(missing_docs)]
 
+mod container;
 mod diagram;
 mod docker;
 mod duration;
 mod error;
 mod executor;
+mod image;
+mod logs;
+mod metadata;
+mod outputs;
+mod render;
 mod report;
 mod scheduler;
 mod spec;
+mod stage;
 mod task;
 mod value;
 mod workflow;
 
-pub use docker::DockerExecutor;
+pub use docker::{DockerExecutor, DockerExecutorBuilder};
 pub use error::Error;
 pub use executor::{Executor, Job};
 pub use report::{NodeReport, NodeState, RunReport};

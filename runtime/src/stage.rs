@@ -1,0 +1,447 @@
+//! The host directory of a job, and the staging of its inputs there.
+//!
+//! Each job gets `<work root>/<node>-<sequence>/` with two subdirectories.
+//! `inputs/` is mounted read-only at the task's input directory. It holds one
+//! file per scalar input with the rendered value, and the metadata file.
+//! `File` and `Dir` inputs are mounted read-only one level deeper, at
+//! `<input dir>/<name>`. `outputs/` is mounted writable at the task's output
+//! directory.
+//!
+//! Every function here blocks on the file system; the executor runs them on
+//! tokio's blocking pool.
+
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde_json::Map;
+
+use crate::error::Error;
+use crate::metadata;
+use crate::render::{self, PlaceholderOutOfRange};
+use crate::spec::{MetadataFormat, ParamSpec, TaskSpec};
+use crate::value::{Value, ValueType};
+
+/// A host path that the container sees at `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BindMount {
+    /// The absolute host path, valid UTF-8 as the Docker API requires.
+    pub source: String,
+    /// The absolute path inside the container.
+    pub target: String,
+    /// Whether the container may only read it.
+    pub read_only: bool,
+}
+
+/// A job whose host directory is ready and whose command is rendered.
+#[derive(Debug)]
+pub(crate) struct StagedJob {
+    /// The job's host directory.
+    pub dir: JobDir,
+    /// The mounts of the input and output directories and of path inputs.
+    pub mounts: Vec<BindMount>,
+    /// The rendered `command` of the task, empty to keep the image's entry point.
+    pub entrypoint: Vec<String>,
+    /// The rendered `arguments` of the task.
+    pub cmd: Vec<String>,
+}
+
+/// An input that passed the checks, with the text a container sees for it.
+struct CheckedInput<'a> {
+    param: &'static ParamSpec,
+    value: &'a Value,
+    /// The rendered value of a scalar, or the container path of a `File` or `Dir`.
+    text: String,
+    /// The canonical host path of a `File` or `Dir`.
+    host_path: Option<String>,
+}
+
+/// Checks the inputs of a job, renders its command and writes its host
+/// directory under `work_root`.
+///
+/// Every check runs before anything is written, so a rejected job leaves
+/// nothing behind.
+pub(crate) fn stage(
+    node: &str,
+    spec: &'static TaskSpec,
+    inputs: &[Value],
+    work_root: &Path,
+    sequence: u64,
+) -> Result<StagedJob, Error> {
+    let checked = check_inputs(node, spec, inputs)?;
+    let texts: Vec<String> = checked.iter().map(|input| input.text.clone()).collect();
+    let out_of_range = |error: PlaceholderOutOfRange| Error::PlaceholderOutOfRange {
+        task: node.to_owned(),
+        argument: error.argument,
+        index: error.index,
+        count: spec.inputs.len(),
+    };
+    let entrypoint = render::render_argv(spec.command, &texts).map_err(out_of_range)?;
+    let cmd = render::render_argv(spec.arguments, &texts).map_err(out_of_range)?;
+
+    let dir = JobDir::create(node, work_root, sequence)?;
+    match write_inputs(node, spec, &checked, &dir) {
+        Ok(mounts) => Ok(StagedJob {
+            dir,
+            mounts,
+            entrypoint,
+            cmd,
+        }),
+        Err(error) => {
+            dir.remove(false);
+            Err(error)
+        }
+    }
+}
+
+/// Returns the path of `name` inside the container directory `dir`.
+pub(crate) fn container_path(dir: &str, name: &str) -> String {
+    format!("{}/{name}", dir.trim_end_matches('/'))
+}
+
+/// Replaces every character that is not safe in a file or container name.
+/// The result is at most 64 characters long and never starts with a dot.
+pub(crate) fn sanitize_name(node: &str) -> String {
+    let mut name: String = node
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() || name.starts_with('.') {
+        name.insert(0, '_');
+    }
+    name
+}
+
+fn check_inputs<'a>(
+    node: &str,
+    spec: &'static TaskSpec,
+    inputs: &'a [Value],
+) -> Result<Vec<CheckedInput<'a>>, Error> {
+    if spec.metadata_format == MetadataFormat::Proto {
+        // TODO: write `inputs.pb`, a protobuf `LiteralMap`, for containers
+        // that read Flyte's binary metadata; until then such tasks cannot run.
+        return Err(Error::MetadataFormatUnsupported {
+            task: node.to_owned(),
+            format: "Proto",
+        });
+    }
+    check_types(node, spec, inputs)?;
+    spec.inputs
+        .iter()
+        .zip(inputs)
+        .map(|(param, value)| check_input(node, spec, param, value))
+        .collect()
+}
+
+fn check_types(node: &str, spec: &TaskSpec, inputs: &[Value]) -> Result<(), Error> {
+    let declared: Vec<ValueType> = spec.inputs.iter().map(|param| param.ty).collect();
+    let given: Vec<ValueType> = inputs.iter().map(Value::value_type).collect();
+    if declared == given {
+        return Ok(());
+    }
+    let join = |types: &[ValueType]| {
+        let names: Vec<&str> = types.iter().map(|ty| ty.name()).collect();
+        names.join(", ")
+    };
+    Err(Error::InputsMismatch {
+        task: node.to_owned(),
+        expected: join(&declared),
+        found: join(&given),
+    })
+}
+
+fn check_input<'a>(
+    node: &str,
+    spec: &TaskSpec,
+    param: &'static ParamSpec,
+    value: &'a Value,
+) -> Result<CheckedInput<'a>, Error> {
+    let (text, host_path) = match value {
+        Value::String(text) if text.contains('\0') => {
+            return Err(Error::InputHasNul {
+                task: node.to_owned(),
+                input: param.name.to_owned(),
+            });
+        }
+        Value::File(file) => (
+            None,
+            Some(check_host_path(node, param.name, file.path(), false)?),
+        ),
+        Value::Dir(dir) => (
+            None,
+            Some(check_host_path(node, param.name, dir.path(), true)?),
+        ),
+        scalar => (scalar.render(), None),
+    };
+    let text = text.unwrap_or_else(|| container_path(spec.input_data_dir, param.name));
+    Ok(CheckedInput {
+        param,
+        value,
+        text,
+        host_path,
+    })
+}
+
+/// Checks that `path` is a file or a directory, following symbolic links,
+/// and returns its canonical form.
+fn check_host_path(node: &str, input: &str, path: &Path, is_dir: bool) -> Result<String, Error> {
+    let missing = || Error::InputPathMissing {
+        task: node.to_owned(),
+        input: input.to_owned(),
+        kind: if is_dir { "directory" } else { "file" },
+        path: path.to_owned(),
+    };
+    let metadata = fs::metadata(path).map_err(|_| missing())?;
+    if metadata.is_dir() != is_dir || !(metadata.is_dir() || metadata.is_file()) {
+        return Err(missing());
+    }
+    let canonical = fs::canonicalize(path).map_err(|_| missing())?;
+    canonical
+        .into_os_string()
+        .into_string()
+        .map_err(|canonical| Error::Io {
+            task: node.to_owned(),
+            action: "mounting input path",
+            path: canonical.into(),
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the Docker API accepts only UTF-8 paths",
+            ),
+        })
+}
+
+fn write_inputs(
+    node: &str,
+    spec: &TaskSpec,
+    inputs: &[CheckedInput<'_>],
+    dir: &JobDir,
+) -> Result<Vec<BindMount>, Error> {
+    let io_error = |action, path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Io {
+            task: node.to_owned(),
+            action,
+            path,
+            source,
+        }
+    };
+    let mut mounts = vec![
+        BindMount {
+            source: dir.path_string(&dir.inputs)?,
+            target: spec.input_data_dir.to_owned(),
+            read_only: true,
+        },
+        BindMount {
+            source: dir.path_string(&dir.outputs)?,
+            target: spec.output_data_dir.to_owned(),
+            read_only: false,
+        },
+    ];
+    let mut entries = Map::new();
+    for input in inputs {
+        let path = dir.inputs.join(input.param.name);
+        match &input.host_path {
+            // The mount point must exist inside the read-only input mount,
+            // or the daemon fails to create it there.
+            Some(source) => {
+                if input.param.ty == ValueType::Dir {
+                    create_dir(&path).map_err(io_error("creating mount point", &path))?;
+                } else {
+                    write_file(&path, b"").map_err(io_error("creating mount point", &path))?;
+                }
+                mounts.push(BindMount {
+                    source: source.clone(),
+                    target: input.text.clone(),
+                    read_only: true,
+                });
+            }
+            None => {
+                write_file(&path, input.text.as_bytes())
+                    .map_err(io_error("writing input file", &path))?;
+            }
+        }
+        let entry = metadata::input_entry(input.value, &input.text);
+        entries.insert(input.param.name.to_owned(), entry);
+    }
+    write_metadata(spec.metadata_format, &entries, &dir.inputs).map_err(|(path, source)| {
+        Error::Io {
+            task: node.to_owned(),
+            action: "writing input metadata",
+            path,
+            source,
+        }
+    })?;
+    Ok(mounts)
+}
+
+fn write_metadata(
+    format: MetadataFormat,
+    entries: &Map<String, serde_json::Value>,
+    inputs_dir: &Path,
+) -> Result<(), (PathBuf, io::Error)> {
+    let path = inputs_dir.join(format.file_name());
+    let bytes = match format {
+        MetadataFormat::Yaml => metadata::to_yaml(entries).map_err(|error| {
+            (
+                path.clone(),
+                io::Error::new(io::ErrorKind::InvalidData, error),
+            )
+        })?,
+        _ => metadata::to_json(entries),
+    };
+    write_file(&path, &bytes).map_err(|error| (path, error))
+}
+
+/// Creates `path` with `contents`, readable by any user so that a container
+/// running as a non-root user can read it.
+fn write_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o644)
+        .open(path)?;
+    // The process umask may have removed bits that `mode` asked for.
+    file.set_permissions(fs::Permissions::from_mode(0o644))?;
+    file.write_all(contents)
+}
+
+fn create_dir(path: &Path) -> io::Result<()> {
+    fs::create_dir(path)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+}
+
+/// The host directory of one job, with its `inputs/` and `outputs/`.
+#[derive(Debug)]
+pub(crate) struct JobDir {
+    node: String,
+    root: PathBuf,
+    inputs: PathBuf,
+    outputs: PathBuf,
+}
+
+impl JobDir {
+    /// Creates `<work_root>/<node>-<sequence>/` and its two subdirectories.
+    /// When a directory of that name exists, as it can in a work directory
+    /// that an earlier executor used, a suffix `.1`, `.2`, ... is added.
+    fn create(node: &str, work_root: &Path, sequence: u64) -> Result<JobDir, Error> {
+        let base = format!("{}-{sequence}", sanitize_name(node));
+        let mut root = work_root.join(&base);
+        let mut suffix = 0;
+        loop {
+            match fs::create_dir(&root) {
+                Ok(()) => break,
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists && suffix < 1000 => {
+                    suffix += 1;
+                    root = work_root.join(format!("{base}.{suffix}"));
+                }
+                Err(source) => {
+                    return Err(Error::Io {
+                        task: node.to_owned(),
+                        action: "creating job directory",
+                        path: root,
+                        source,
+                    });
+                }
+            }
+        }
+        let dir = JobDir {
+            node: node.to_owned(),
+            inputs: root.join("inputs"),
+            outputs: root.join("outputs"),
+            root,
+        };
+        dir.create_subdirectories()
+            .inspect_err(|_| dir.remove(false))?;
+        Ok(dir)
+    }
+
+    fn create_subdirectories(&self) -> Result<(), Error> {
+        let io_error = |path: &Path| {
+            let path = path.to_owned();
+            |source| Error::Io {
+                task: self.node.clone(),
+                action: "creating job directory",
+                path,
+                source,
+            }
+        };
+        create_dir(&self.inputs).map_err(io_error(&self.inputs))?;
+        // Writable by any user, because the container may run as a user that
+        // does not own the directory.
+        fs::create_dir(&self.outputs).map_err(io_error(&self.outputs))?;
+        fs::set_permissions(&self.outputs, fs::Permissions::from_mode(0o777))
+            .map_err(io_error(&self.outputs))
+    }
+
+    /// Returns the host directory mounted at the task's output directory.
+    pub(crate) fn outputs(&self) -> &Path {
+        &self.outputs
+    }
+
+    fn path_string(&self, path: &Path) -> Result<String, Error> {
+        path.to_str().map(str::to_owned).ok_or_else(|| Error::Io {
+            task: self.node.clone(),
+            action: "mounting job directory",
+            path: path.to_owned(),
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the Docker API accepts only UTF-8 paths; choose a work directory with a UTF-8 path",
+            ),
+        })
+    }
+
+    /// Removes `inputs/`, and `outputs/` unless `keep_outputs` is set, and
+    /// then the job directory if nothing is left in it. Logs any failure,
+    /// because the job's result does not depend on it.
+    pub(crate) fn remove(&self, keep_outputs: bool) {
+        let mut paths = vec![&self.inputs];
+        if !keep_outputs {
+            paths.push(&self.outputs);
+        }
+        for path in paths {
+            if let Err(error) = fs::remove_dir_all(path) {
+                if error.kind() != io::ErrorKind::NotFound {
+                    tracing::warn!(
+                        task = %self.node,
+                        path = %path.display(),
+                        error = %error,
+                        "removing job directory failed"
+                    );
+                }
+            }
+        }
+        if !keep_outputs {
+            // Fails harmlessly when something unexpected is left in it.
+            let _ = fs::remove_dir(&self.root);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_path_joins_once() {
+        assert_eq!(container_path("/var/inputs", "x"), "/var/inputs/x");
+        assert_eq!(container_path("/var/inputs/", "x"), "/var/inputs/x");
+        assert_eq!(container_path("/", "x"), "/x");
+    }
+
+    #[test]
+    fn sanitize_name_keeps_safe_characters() {
+        assert_eq!(sanitize_name("train-model_2.v1"), "train-model_2.v1");
+        assert_eq!(sanitize_name("a/b c"), "a_b_c");
+        assert_eq!(sanitize_name(".."), "_..");
+        assert_eq!(sanitize_name(""), "_");
+        assert_eq!(sanitize_name(&"x".repeat(100)).len(), 64);
+    }
+}
