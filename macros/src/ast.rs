@@ -1,0 +1,322 @@
+//! The parsed declaration: first a list of `key = value` entries, then a
+//! model of the task with the span of everything an error may point at.
+
+mod values;
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::{braced, Attribute, Ident, LitStr, Token, Type, Visibility};
+
+use crate::errors::Errors;
+use crate::suggest;
+use crate::types::ValueType;
+
+pub use values::StringArray;
+
+/// The keys of a declaration, in the order of the documentation.
+pub const KEYS: &[&str] = &[
+    "name",
+    "image",
+    "command",
+    "arguments",
+    "inputs",
+    "outputs",
+    "input_data_dir",
+    "output_data_dir",
+    "block_network",
+    "metadata_format",
+    "env",
+];
+
+/// Required keys, each with an example for the error that reports it missing.
+const REQUIRED: &[(&str, &str)] = &[
+    ("name", r#"name = "my_task""#),
+    ("image", r#"image = "busybox:1.36""#),
+    ("command", r#"command = ["/bin/sh", "-c", "echo hello"]"#),
+];
+
+/// The macro input: `#[attrs] vis struct Name { key = value, ... }`, with
+/// each value kept as tokens until its key is known.
+pub struct Declaration {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub ident: Ident,
+    pub entries: Vec<Entry>,
+    /// Entries that are not of the form `key = value`.
+    pub errors: Errors,
+}
+
+/// One `key = value` entry.
+pub struct Entry {
+    pub key: Ident,
+    /// The tokens up to the next top-level comma, never empty.
+    pub value: TokenStream,
+}
+
+impl Parse for Declaration {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        if !input.peek(Token![struct]) {
+            return Err(input.error("expected `struct Name { key = value, ... }`"));
+        }
+        input.parse::<Token![struct]>()?;
+        let ident = input.parse()?;
+        let content;
+        braced!(content in input);
+        let body: TokenStream = content.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the task's closing brace"));
+        }
+
+        let mut errors = Errors::default();
+        let entries = split_entries(body, &mut errors);
+        Ok(Declaration {
+            attrs,
+            vis,
+            ident,
+            entries,
+            errors,
+        })
+    }
+}
+
+/// Splits the body at top-level commas and parses each part as an entry.
+fn split_entries(body: TokenStream, errors: &mut Errors) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut part: Vec<TokenTree> = Vec::new();
+    for token in body {
+        match token {
+            TokenTree::Punct(comma) if comma.as_char() == ',' => {
+                if part.is_empty() {
+                    errors.push_at(comma.span(), "unexpected `,`, expected `key = value`");
+                }
+                push_entry(std::mem::take(&mut part), &mut entries, errors);
+            }
+            token => part.push(token),
+        }
+    }
+    push_entry(part, &mut entries, errors);
+    entries
+}
+
+fn push_entry(part: Vec<TokenTree>, entries: &mut Vec<Entry>, errors: &mut Errors) {
+    let mut tokens = part.into_iter();
+    let key = match tokens.next() {
+        None => return,
+        Some(TokenTree::Ident(key)) => key,
+        Some(other) => {
+            errors.push_at(other.span(), "expected a key such as `name` or `image`");
+            return;
+        }
+    };
+    match tokens.next() {
+        Some(TokenTree::Punct(eq)) if eq.as_char() == '=' => {}
+        _ => {
+            errors.push_at(key.span(), format!("expected `=` after `{key}`"));
+            return;
+        }
+    }
+    let value: TokenStream = tokens.collect();
+    if value.is_empty() {
+        errors.push_at(key.span(), format!("missing value after `{key} =`"));
+        return;
+    }
+    entries.push(Entry { key, value });
+}
+
+/// A task declaration with every value parsed and its span kept.
+///
+/// Values that failed to parse are left at their defaults and their errors
+/// are reported, so the rest of the declaration can still be checked.
+pub struct Task {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub ident: Ident,
+    pub name: Option<LitStr>,
+    pub image: Option<LitStr>,
+    pub command: Option<StringArray>,
+    pub arguments: Option<StringArray>,
+    pub inputs: Params,
+    pub outputs: Params,
+    pub input_data_dir: DataDir,
+    pub output_data_dir: DataDir,
+    pub block_network: bool,
+    pub metadata_format: MetadataFormat,
+    pub env: Vec<EnvVar>,
+}
+
+/// The declared inputs or outputs.
+#[derive(Default)]
+pub struct Params {
+    pub items: Vec<Param>,
+    /// False when the list failed to parse, so that an unknown name may be
+    /// one of the lost entries.
+    pub complete: bool,
+}
+
+/// One declared input or output.
+pub struct Param {
+    pub ident: Ident,
+    /// The identifier without `r#`, which is also the file name.
+    pub name: String,
+    /// The type as written.
+    pub ty: Type,
+    /// `None` when the type is unsupported, an error already reported.
+    pub value_type: Option<ValueType>,
+}
+
+/// A data directory inside the container.
+pub struct DataDir {
+    pub path: String,
+    /// The literal's span, or the task name's span for the default.
+    pub span: Span,
+    /// False for the default.
+    pub declared: bool,
+}
+
+/// The format of the inputs metadata file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataFormat {
+    Json,
+    Yaml,
+    Proto,
+}
+
+/// One `env` entry.
+pub struct EnvVar {
+    pub name: String,
+    pub name_span: Span,
+    pub value: LitStr,
+}
+
+impl Task {
+    /// Builds the model from the entries, reporting unknown, duplicate and
+    /// missing keys and every value that does not parse.
+    pub fn from_declaration(declaration: Declaration, errors: &mut Errors) -> Task {
+        let Declaration {
+            attrs,
+            vis,
+            ident,
+            entries,
+            errors: entry_errors,
+        } = declaration;
+        errors.append(entry_errors);
+
+        let mut task = Task::with_defaults(attrs, vis, ident);
+        let mut seen: Vec<String> = Vec::new();
+        for entry in entries {
+            let key = entry.key.to_string();
+            if !KEYS.contains(&key.as_str()) {
+                errors.push_at(entry.key.span(), unknown_key_message(&key));
+            } else if seen.contains(&key) {
+                let message = format!("duplicate key `{key}`, each key may appear once");
+                errors.push_at(entry.key.span(), message);
+            } else {
+                task.set(&key, entry.value, errors);
+                seen.push(key);
+            }
+        }
+
+        for (key, example) in REQUIRED {
+            if !seen.iter().any(|seen| seen == key) {
+                let message = format!("missing required key `{key}`, for example `{example}`");
+                errors.push_at(task.ident.span(), message);
+            }
+        }
+        task
+    }
+
+    fn with_defaults(attrs: Vec<Attribute>, vis: Visibility, ident: Ident) -> Task {
+        let default_dir = |path: &str| DataDir {
+            path: path.to_owned(),
+            span: ident.span(),
+            declared: false,
+        };
+        let complete = || Params {
+            items: Vec::new(),
+            complete: true,
+        };
+        Task {
+            input_data_dir: default_dir("/var/inputs"),
+            output_data_dir: default_dir("/var/outputs"),
+            attrs,
+            vis,
+            name: None,
+            image: None,
+            command: None,
+            arguments: None,
+            inputs: complete(),
+            outputs: complete(),
+            block_network: false,
+            metadata_format: MetadataFormat::Json,
+            env: Vec::new(),
+            ident,
+        }
+    }
+
+    /// Parses the value of `key`, one of [`KEYS`], into its field.
+    fn set(&mut self, key: &str, value: TokenStream, errors: &mut Errors) {
+        match key {
+            "name" => self.name = errors.ok(values::string(key, value)),
+            "image" => self.image = errors.ok(values::string(key, value)),
+            "command" => self.command = values::string_array(key, value, errors),
+            "arguments" => self.arguments = values::string_array(key, value, errors),
+            "inputs" => self.inputs = values::params(key, value, errors),
+            "outputs" => self.outputs = values::params(key, value, errors),
+            "env" => self.env = values::env(value, errors),
+            "input_data_dir" => {
+                if let Some(dir) = errors.ok(values::data_dir(key, value)) {
+                    self.input_data_dir = dir;
+                }
+            }
+            "output_data_dir" => {
+                if let Some(dir) = errors.ok(values::data_dir(key, value)) {
+                    self.output_data_dir = dir;
+                }
+            }
+            "block_network" => {
+                if let Some(flag) = errors.ok(values::bool(key, value)) {
+                    self.block_network = flag;
+                }
+            }
+            "metadata_format" => {
+                if let Some(format) = errors.ok(values::metadata_format(value)) {
+                    self.metadata_format = format;
+                }
+            }
+            _ => unreachable!("key `{key}` is not in `KEYS`"),
+        }
+    }
+}
+
+fn unknown_key_message(key: &str) -> String {
+    let expected = backticked(KEYS.iter().copied());
+    let mut message = format!("unknown key `{key}`, expected one of {expected}");
+    if let Some(closest) = suggest::closest(key, KEYS.iter().copied()) {
+        message.push_str(&format!("\nhelp: did you mean `{closest}`?"));
+    }
+    message
+}
+
+/// Returns the names in backticks, separated by commas.
+pub fn backticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = names.into_iter().map(|name| format!("`{name}`")).collect();
+    quoted.join(", ")
+}
+
+impl Param {
+    /// Creates a parameter, reporting its type if it is unsupported.
+    pub fn new(ident: Ident, ty: Type, errors: &mut Errors) -> Param {
+        let value_type = ValueType::from_type(&ty)
+            .map_err(|error| errors.push(error))
+            .ok();
+        Param {
+            name: ident.unraw().to_string(),
+            ident,
+            ty,
+            value_type,
+        }
+    }
+}

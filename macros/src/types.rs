@@ -1,0 +1,262 @@
+//! The Rust types that inputs and outputs may have, and their canonical paths
+//! in generated code.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::{GenericArgument, PathArguments, Type, TypePath};
+
+/// The type of an input or output, mirroring the runtime's `ValueType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    Int,
+    Float,
+    Bool,
+    Datetime,
+    Duration,
+    File,
+    Dir,
+}
+
+/// The spellings of the supported types, for error messages.
+const SUPPORTED: &str =
+    "`String`, `i64`, `f64`, `bool`, `DateTime<Utc>`, `Duration`, `File`, `Dir`";
+
+impl ValueType {
+    /// Maps a declared type to its value type by the last segment of its
+    /// path, so `String`, `std::string::String` and `containerflow::File`
+    /// are all accepted.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error on `ty` listing the supported types, with a hint for
+    /// close types such as `&str` or `i32`.
+    pub fn from_type(ty: &Type) -> syn::Result<ValueType> {
+        let value_type = match last_segment(ty) {
+            Some((name, arguments)) => match (name.as_str(), arguments) {
+                ("String", PathArguments::None) => Some(ValueType::String),
+                ("i64", PathArguments::None) => Some(ValueType::Int),
+                ("f64", PathArguments::None) => Some(ValueType::Float),
+                ("bool", PathArguments::None) => Some(ValueType::Bool),
+                ("Duration", PathArguments::None) => Some(ValueType::Duration),
+                ("File", PathArguments::None) => Some(ValueType::File),
+                ("Dir", PathArguments::None) => Some(ValueType::Dir),
+                ("DateTime", arguments) if is_utc_argument(arguments) => Some(ValueType::Datetime),
+                _ => None,
+            },
+            None => None,
+        };
+        value_type.ok_or_else(|| unsupported(ty))
+    }
+
+    /// Returns the absolute path of the Rust type, spanned at `span`.
+    pub fn rust_type(self, span: Span) -> TokenStream {
+        match self {
+            ValueType::String => quote_spanned!(span=> ::containerflow::__private::String),
+            ValueType::Int => quote_spanned!(span=> ::core::primitive::i64),
+            ValueType::Float => quote_spanned!(span=> ::core::primitive::f64),
+            ValueType::Bool => quote_spanned!(span=> ::core::primitive::bool),
+            ValueType::Datetime => quote_spanned! {span=>
+                ::containerflow::__private::DateTime<::containerflow::__private::Utc>
+            },
+            ValueType::Duration => quote_spanned!(span=> ::containerflow::__private::Duration),
+            ValueType::File => quote_spanned!(span=> ::containerflow::__private::File),
+            ValueType::Dir => quote_spanned!(span=> ::containerflow::__private::Dir),
+        }
+    }
+
+    /// Returns the path of the runtime's `ValueType` variant.
+    pub fn runtime_variant(self) -> TokenStream {
+        let variant = match self {
+            ValueType::String => quote!(String),
+            ValueType::Int => quote!(Int),
+            ValueType::Float => quote!(Float),
+            ValueType::Bool => quote!(Bool),
+            ValueType::Datetime => quote!(Datetime),
+            ValueType::Duration => quote!(Duration),
+            ValueType::File => quote!(File),
+            ValueType::Dir => quote!(Dir),
+        };
+        quote!(::containerflow::__private::ValueType::#variant)
+    }
+
+    /// Returns true for `File` and `Dir`, which are staged as paths.
+    pub fn is_path(self) -> bool {
+        matches!(self, ValueType::File | ValueType::Dir)
+    }
+}
+
+/// Returns the name and generic arguments of the last segment of a plain
+/// path type, looking through the invisible groups that `macro_rules!`
+/// puts around a `$ty`.
+fn last_segment(ty: &Type) -> Option<(String, &PathArguments)> {
+    match ty {
+        Type::Group(group) => last_segment(&group.elem),
+        Type::Paren(paren) => last_segment(&paren.elem),
+        Type::Path(TypePath { qself: None, path }) => {
+            let segment = path.segments.last()?;
+            Some((segment.ident.to_string(), &segment.arguments))
+        }
+        _ => None,
+    }
+}
+
+/// Returns true for `<Utc>`, whatever the path of `Utc`.
+fn is_utc_argument(arguments: &PathArguments) -> bool {
+    let PathArguments::AngleBracketed(bracketed) = arguments else {
+        return false;
+    };
+    let mut arguments = bracketed.args.iter();
+    let (Some(GenericArgument::Type(zone)), None) = (arguments.next(), arguments.next()) else {
+        return false;
+    };
+    matches!(last_segment(zone), Some((name, PathArguments::None)) if name == "Utc")
+}
+
+fn unsupported(ty: &Type) -> syn::Error {
+    let mut message = format!(
+        "unsupported type `{}`, expected one of {SUPPORTED}",
+        type_text(ty)
+    );
+    if let Some(hint) = hint(ty) {
+        message.push_str(&format!("\nhelp: use {hint}"));
+    }
+    syn::Error::new_spanned(ty, message)
+}
+
+/// Returns the supported types to suggest in place of `ty`, in backticks,
+/// when one is close.
+fn hint(ty: &Type) -> Option<&'static str> {
+    let name = match ty {
+        Type::Reference(reference) => last_segment(&reference.elem)?.0,
+        _ => last_segment(ty)?.0,
+    };
+    match name.as_str() {
+        "str" | "String" | "Cow" | "char" | "OsString" => Some("`String`"),
+        "i8" | "i16" | "i32" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" => Some("`i64`"),
+        "f32" => Some("`f64`"),
+        "DateTime" | "NaiveDateTime" | "SystemTime" | "Instant" => Some("`DateTime<Utc>`"),
+        "Path" | "PathBuf" => Some("`File` or `Dir`"),
+        _ => None,
+    }
+}
+
+/// Returns the source text of `ty` with the spaces that token printing adds
+/// around `<`, `>`, `::`, `,` and `&` removed.
+pub fn type_text(ty: &Type) -> String {
+    let spaced = ty.to_token_stream().to_string();
+    spaced
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(source: &str) -> syn::Result<ValueType> {
+        ValueType::from_type(&syn::parse_str(source).unwrap())
+    }
+
+    #[test]
+    fn from_type_accepts_every_spelling() {
+        let cases = [
+            ("String", ValueType::String),
+            ("std::string::String", ValueType::String),
+            ("::std::string::String", ValueType::String),
+            ("i64", ValueType::Int),
+            ("core::primitive::i64", ValueType::Int),
+            ("f64", ValueType::Float),
+            ("bool", ValueType::Bool),
+            ("DateTime<Utc>", ValueType::Datetime),
+            ("chrono::DateTime<chrono::Utc>", ValueType::Datetime),
+            ("containerflow::chrono::DateTime<Utc>", ValueType::Datetime),
+            ("Duration", ValueType::Duration),
+            ("std::time::Duration", ValueType::Duration),
+            ("File", ValueType::File),
+            ("containerflow::File", ValueType::File),
+            ("Dir", ValueType::Dir),
+            ("containerflow::Dir", ValueType::Dir),
+            ("(String)", ValueType::String),
+        ];
+        for (source, expected) in cases {
+            assert_eq!(map(source).ok(), Some(expected), "type {source}");
+        }
+    }
+
+    #[test]
+    fn from_type_rejects_with_hint() {
+        let cases = [
+            ("&str", Some("`String`")),
+            ("&'static str", Some("`String`")),
+            ("&String", Some("`String`")),
+            ("str", Some("`String`")),
+            ("i32", Some("`i64`")),
+            ("u64", Some("`i64`")),
+            ("usize", Some("`i64`")),
+            ("f32", Some("`f64`")),
+            ("DateTime<Local>", Some("`DateTime<Utc>`")),
+            ("DateTime", Some("`DateTime<Utc>`")),
+            ("DateTime<Utc, Utc>", Some("`DateTime<Utc>`")),
+            ("std::path::PathBuf", Some("`File` or `Dir`")),
+            ("&Path", Some("`File` or `Dir`")),
+            ("Vec<String>", None),
+            ("Option<i64>", None),
+            ("String<i64>", Some("`String`")),
+            ("<T as Trait>::String", None),
+            ("(i64, i64)", None),
+        ];
+        for (source, expected_hint) in cases {
+            let message = map(source).unwrap_err().to_string();
+            assert!(
+                message.starts_with("unsupported type `"),
+                "message for {source}: {message}"
+            );
+            assert!(
+                message.contains(SUPPORTED),
+                "message for {source}: {message}"
+            );
+            let help = expected_hint.map(|hint| format!("\nhelp: use {hint}"));
+            let found_help = message.find("\nhelp").map(|start| &message[start..]);
+            assert_eq!(found_help, help.as_deref(), "help for {source}");
+        }
+    }
+
+    #[test]
+    fn type_text_removes_token_spaces() {
+        let cases = [
+            ("&'static str", "&'static str"),
+            (
+                "chrono::DateTime<chrono::Utc>",
+                "chrono::DateTime<chrono::Utc>",
+            ),
+            ("::std::vec::Vec<(i64, i64)>", "::std::vec::Vec<(i64, i64)>"),
+            ("HashMap<String, Vec<u8>>", "HashMap<String, Vec<u8>>"),
+        ];
+        for (source, expected) in cases {
+            let ty: Type = syn::parse_str(source).unwrap();
+            assert_eq!(type_text(&ty), expected, "text of {source}");
+        }
+    }
+
+    #[test]
+    fn rust_type_is_absolute() {
+        for value_type in [ValueType::String, ValueType::Datetime, ValueType::File] {
+            let path = value_type.rust_type(Span::call_site()).to_string();
+            assert!(
+                path.starts_with(":: containerflow :: __private ::"),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            ValueType::Int.rust_type(Span::call_site()).to_string(),
+            ":: core :: primitive :: i64"
+        );
+    }
+}
