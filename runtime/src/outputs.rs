@@ -137,7 +137,7 @@ fn read_output(
                     "UTF-8 text",
                 )
             })?;
-            Value::parse(scalar, &text).map_err(|expected| invalid(quote(&text), expected))
+            Value::parse(scalar, &text).map_err(|expected| invalid(quote(text.trim()), expected))
         }
     }
 }
