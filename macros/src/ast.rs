@@ -43,6 +43,9 @@ pub struct Declaration {
     pub vis: Visibility,
     pub ident: Ident,
     pub entries: Vec<Entry>,
+    /// Keys of entries with no `=` or no value, which are not reported
+    /// missing as well.
+    pub malformed_keys: Vec<String>,
     /// Entries that are not of the form `key = value`.
     pub errors: Errors,
 }
@@ -70,21 +73,25 @@ impl Parse for Declaration {
             return Err(input.error("unexpected tokens after the task's closing brace"));
         }
 
-        let mut errors = Errors::default();
-        let entries = split_entries(body, &mut errors);
+        let mut entries = Entries::default();
+        for part in split_at_commas(body, &mut entries.errors) {
+            entries.push(part);
+        }
         Ok(Declaration {
             attrs,
             vis,
             ident,
-            entries,
-            errors,
+            entries: entries.entries,
+            malformed_keys: entries.malformed_keys,
+            errors: entries.errors,
         })
     }
 }
 
-/// Splits the body at top-level commas and parses each part as an entry.
-fn split_entries(body: TokenStream, errors: &mut Errors) -> Vec<Entry> {
-    let mut entries = Vec::new();
+/// Splits the body at top-level commas, reporting empty parts such as the
+/// second comma of `,,`. A comma inside brackets is part of its group.
+fn split_at_commas(body: TokenStream, errors: &mut Errors) -> Vec<Vec<TokenTree>> {
+    let mut parts = Vec::new();
     let mut part: Vec<TokenTree> = Vec::new();
     for token in body {
         match token {
@@ -92,38 +99,50 @@ fn split_entries(body: TokenStream, errors: &mut Errors) -> Vec<Entry> {
                 if part.is_empty() {
                     errors.push_at(comma.span(), "unexpected `,`, expected `key = value`");
                 }
-                push_entry(std::mem::take(&mut part), &mut entries, errors);
+                parts.push(std::mem::take(&mut part));
             }
             token => part.push(token),
         }
     }
-    push_entry(part, &mut entries, errors);
-    entries
+    parts.push(part);
+    parts
 }
 
-fn push_entry(part: Vec<TokenTree>, entries: &mut Vec<Entry>, errors: &mut Errors) {
-    let mut tokens = part.into_iter();
-    let key = match tokens.next() {
-        None => return,
-        Some(TokenTree::Ident(key)) => key,
-        Some(other) => {
-            errors.push_at(other.span(), "expected a key such as `name` or `image`");
+/// The entries parsed so far.
+#[derive(Default)]
+struct Entries {
+    entries: Vec<Entry>,
+    malformed_keys: Vec<String>,
+    errors: Errors,
+}
+
+impl Entries {
+    /// Parses `key = value` tokens. Empty tokens are skipped.
+    fn push(&mut self, part: Vec<TokenTree>) {
+        let mut tokens = part.into_iter();
+        let key = match tokens.next() {
+            None => return,
+            Some(TokenTree::Ident(key)) => key,
+            Some(other) => {
+                let message = "expected a key such as `name` or `image`";
+                self.errors.push_at(other.span(), message);
+                return;
+            }
+        };
+        let has_equals = matches!(tokens.next(), Some(TokenTree::Punct(eq)) if eq.as_char() == '=');
+        let value: TokenStream = tokens.collect();
+        if !has_equals {
+            self.errors
+                .push_at(key.span(), format!("expected `=` after `{key}`"));
+        } else if value.is_empty() {
+            self.errors
+                .push_at(key.span(), format!("missing value after `{key} =`"));
+        } else {
+            self.entries.push(Entry { key, value });
             return;
         }
-    };
-    match tokens.next() {
-        Some(TokenTree::Punct(eq)) if eq.as_char() == '=' => {}
-        _ => {
-            errors.push_at(key.span(), format!("expected `=` after `{key}`"));
-            return;
-        }
+        self.malformed_keys.push(key.to_string());
     }
-    let value: TokenStream = tokens.collect();
-    if value.is_empty() {
-        errors.push_at(key.span(), format!("missing value after `{key} =`"));
-        return;
-    }
-    entries.push(Entry { key, value });
 }
 
 /// A task declaration with every value parsed and its span kept.
@@ -200,16 +219,23 @@ impl Task {
             vis,
             ident,
             entries,
+            malformed_keys,
             errors: entry_errors,
         } = declaration;
         errors.append(entry_errors);
 
         let mut task = Task::with_defaults(attrs, vis, ident);
         let mut seen: Vec<String> = Vec::new();
+        // Keys that already have an error, from a malformed entry or as the
+        // suggestion for a misspelt key, are not reported missing as well.
+        let mut reported: Vec<&str> = Vec::new();
+        reported.extend(malformed_keys.iter().map(String::as_str));
         for entry in entries {
             let key = entry.key.to_string();
             if !KEYS.contains(&key.as_str()) {
-                errors.push_at(entry.key.span(), unknown_key_message(&key));
+                let closest = suggest::closest(&key, KEYS.iter().copied());
+                errors.push_at(entry.key.span(), unknown_key_message(&key, closest));
+                reported.extend(closest);
             } else if seen.contains(&key) {
                 let message = format!("duplicate key `{key}`, each key may appear once");
                 errors.push_at(entry.key.span(), message);
@@ -220,7 +246,7 @@ impl Task {
         }
 
         for (key, example) in REQUIRED {
-            if !seen.iter().any(|seen| seen == key) {
+            if !seen.iter().any(|seen| seen == key) && !reported.contains(key) {
                 let message = format!("missing required key `{key}`, for example `{example}`");
                 errors.push_at(task.ident.span(), message);
             }
@@ -291,10 +317,10 @@ impl Task {
     }
 }
 
-fn unknown_key_message(key: &str) -> String {
+fn unknown_key_message(key: &str, closest: Option<&str>) -> String {
     let expected = backticked(KEYS.iter().copied());
     let mut message = format!("unknown key `{key}`, expected one of {expected}");
-    if let Some(closest) = suggest::closest(key, KEYS.iter().copied()) {
+    if let Some(closest) = closest {
         message.push_str(&format!("\nhelp: did you mean `{closest}`?"));
     }
     message

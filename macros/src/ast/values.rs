@@ -1,5 +1,7 @@
 //! Parsers for the value of each key.
 
+use std::fmt::Display;
+
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
@@ -121,7 +123,7 @@ pub fn params(key: &str, value: TokenStream, errors: &mut Errors) -> Params {
         braced!(content in input);
         Punctuated::<(Ident, Type), Token![,]>::parse_terminated_with(&content, |field| {
             let ident: Ident = field.parse()?;
-            field.parse::<Token![:]>()?;
+            expect_colon(field, &ident, "String")?;
             Ok((ident, field.parse()?))
         })
     };
@@ -156,7 +158,7 @@ pub fn env(value: TokenStream, errors: &mut Errors) -> Vec<EnvVar> {
                 let ident = Ident::parse_any(entry)?;
                 LitStr::new(&ident.unraw().to_string(), ident.span())
             };
-            entry.parse::<Token![:]>()?;
+            expect_colon(entry, name.value(), "\"value\"")?;
             Ok((name, entry.parse()?))
         })
     };
@@ -189,6 +191,18 @@ pub fn env(value: TokenStream, errors: &mut Errors) -> Vec<EnvVar> {
         }
     }
     vars
+}
+
+/// Parses the `:` after the field `name`, or returns an error that shows
+/// `example` as the value after it.
+fn expect_colon(input: ParseStream, name: impl Display, example: &str) -> syn::Result<()> {
+    if input.peek(Token![:]) {
+        input.parse::<Token![:]>()?;
+        return Ok(());
+    }
+    Err(input.error(format!(
+        "expected `:` after `{name}`, as in `{name}: {example}`"
+    )))
 }
 
 /// Rejects a value that is not a single `{ ... }` group, with an example.

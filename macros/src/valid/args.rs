@@ -44,9 +44,12 @@ pub fn resolve(array: Option<&StringArray>, task: &Task, errors: &mut Errors) ->
 fn resolve_one(literal: &LitStr, task: &Task, errors: &mut Errors) -> Arg {
     let source = literal.value();
     let template = template::parse(&source);
-    for error in &template.errors {
-        errors.push_at(literal.span(), template_error_message(error, task));
-    }
+    // Messages with the byte offset they refer to, reported in that order.
+    let mut messages: Vec<(usize, String)> = template
+        .errors
+        .iter()
+        .map(|error| (error.position.offset, template_error_message(error, task)))
+        .collect();
 
     let mut segments = Vec::new();
     for piece in &template.pieces {
@@ -55,9 +58,14 @@ fn resolve_one(literal: &LitStr, task: &Task, errors: &mut Errors) -> Arg {
             Piece::Input(placeholder) => match input_segment(placeholder, task) {
                 Ok(Some(segment)) => segments.push(segment),
                 Ok(None) => {}
-                Err(message) => errors.push_at(literal.span(), message),
+                Err(message) => messages.push((placeholder.position.offset, message)),
             },
         }
+    }
+
+    messages.sort_by_key(|(offset, _)| *offset);
+    for (_, message) in messages {
+        errors.push_at(literal.span(), message);
     }
     Arg {
         source: source.clone(),
@@ -106,7 +114,11 @@ fn declared_inputs_help(name: &str, task: &Task) -> String {
     if let Some(closest) = suggest::closest(name, names.clone()) {
         help.push_str(&format!("\nhelp: did you mean `{closest}`?"));
     }
-    help.push_str(&format!("\nhelp: declared inputs: {}", backticked(names)));
+    let declared = match task.inputs.items.as_slice() {
+        [only] => format!("the only declared input is `{}`", only.name),
+        _ => format!("the declared inputs are {}", backticked(names)),
+    };
+    help.push_str(&format!("\nhelp: {declared}"));
     help
 }
 

@@ -45,7 +45,10 @@ fn check_name_and_image(task: &Task, errors: &mut Errors) {
         if reference.is_empty() {
             errors.push_at(image.span(), "`image` must not be empty");
         } else if reference.contains(char::is_whitespace) {
-            let message = format!("`image` `{reference}` contains whitespace");
+            let message = format!(
+                "`image` `{reference}` contains whitespace, write an image reference such as \
+                 `busybox:1.36`"
+            );
             errors.push_at(image.span(), message);
         }
     }
@@ -98,6 +101,13 @@ fn check_env(task: &Task, errors: &mut Errors) {
             errors.push_at(var.name_span, message);
         }
         seen.push(name);
+        if var.value.value().contains('\0') {
+            let message = format!(
+                "the value of environment variable `{name}` contains a NUL character, which \
+                 the operating system cannot pass to a process"
+            );
+            errors.push_at(var.value.span(), message);
+        }
     }
 }
 
@@ -108,5 +118,109 @@ fn check_command_not_empty(task: &Task, errors: &mut Errors) {
     if command.items.is_empty() && command.rejected == 0 {
         let message = "`command` must not be empty, its first element is the program to run";
         errors.push_at(command.span, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::Declaration;
+
+    /// Parses and checks a declaration body, returning the commands and
+    /// every error message.
+    fn check_body(body: &str) -> (Commands, Vec<String>) {
+        let source = format!("pub struct Task {{ {body} }}");
+        let declaration: Declaration = syn::parse_str(&source).unwrap();
+        let mut errors = Errors::default();
+        let task = Task::from_declaration(declaration, &mut errors);
+        let commands = check(&task, &mut errors);
+        (commands, errors.messages())
+    }
+
+    const REQUIRED: &str = r#"name = "t", image = "busybox:1.36","#;
+
+    #[test]
+    fn valid_task_has_no_errors() {
+        let body =
+            format!(r#"{REQUIRED} inputs = {{ x: String }}, command = ["a{{{{.inputs.x}}}}b"]"#);
+        let (commands, messages) = check_body(&body);
+        assert_eq!(messages, Vec::<String>::new());
+        let segments = &commands.command[0].segments;
+        assert_eq!(segments.len(), 3);
+        assert_eq!(
+            segments[1],
+            Segment::Input {
+                index: 0,
+                quoting: crate::template::Quoting::Verbatim
+            }
+        );
+    }
+
+    #[test]
+    fn errors_are_all_reported() {
+        let body = r#"nmae = "t", image = 1, inputs = { a: u8, a: String },
+            command = [x, "{{.inputs.b}}"], block_network = 0, input_data_dir = "in","#;
+        let (_, messages) = check_body(body);
+        let starts: Vec<&str> = messages
+            .iter()
+            .map(|message| message.split(',').next().unwrap())
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "unknown key `nmae`",
+                "`image` must be a string literal",
+                "unsupported type `u8`",
+                "`command` element must be a string literal: the command is fixed at compile time",
+                "`block_network` must be `true` or `false`",
+                "duplicate input `a`",
+                "`input_data_dir` must be an absolute path starting with `/`",
+                "unknown input `b` in `{{.inputs.b}}` at column 1\nhelp: did you mean `a`?\nhelp: the declared inputs are `a`",
+            ]
+        );
+    }
+
+    #[test]
+    fn suggested_key_is_not_reported_missing() {
+        let (_, messages) = check_body(r#"nmae = "t", image = "i", command = ["c"]"#);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("unknown key `nmae`"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn unparsed_inputs_hide_unknown_names() {
+        let body =
+            format!(r#"{REQUIRED} inputs = {{ x String }}, command = ["{{{{.inputs.x}}}}"]"#);
+        let (_, messages) = check_body(&body);
+        assert_eq!(messages, ["expected `:` after `x`, as in `x: String`"]);
+    }
+
+    #[test]
+    fn empty_command_is_rejected_once() {
+        let (_, empty) = check_body(&format!("{REQUIRED} command = []"));
+        assert_eq!(
+            empty,
+            ["`command` must not be empty, its first element is the program to run"]
+        );
+        let (_, only_invalid) = check_body(&format!("{REQUIRED} command = [1]"));
+        assert_eq!(
+            only_invalid,
+            ["`command` element must be a string literal, write `\"1\"`"]
+        );
+    }
+
+    #[test]
+    fn env_names_and_values_are_checked() {
+        let body = format!(
+            r#"{REQUIRED} command = ["c"], env = {{ A: "1", "A": "2", "": "3", B: "\0" }}"#
+        );
+        let (_, messages) = check_body(&body);
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(messages[0], "duplicate environment variable `A`");
+        assert!(messages[1].starts_with("invalid environment variable name ``"));
+        assert!(messages[2].contains("contains a NUL character"));
     }
 }

@@ -1,0 +1,13 @@
+use containerflow::container_task;
+
+container_task! {
+    pub struct Greeting {
+        name = "greeting",
+        image = "busybox:1.36",
+        command = ["echo", "hello"],
+        input_data_dir = "/data",
+        output_data_dir = "/data",
+    }
+}
+
+fn main() {}

@@ -1,0 +1,16 @@
+use containerflow::container_task;
+
+container_task! {
+    pub struct Greeting {
+        name = "greeting",
+        image = "busybox:1.36",
+        inputs = { name: String, age: i64 },
+        command = ["echo", "hello"],
+    }
+}
+
+fn build() {
+    let _ = GreetingBindings { name: "Ada".into() };
+}
+
+fn main() {}
