@@ -179,8 +179,9 @@ impl DockerExecutor {
         &self.work_root
     }
 
-    async fn run(&self, job: Job) -> Result<Vec<Value>, Error> {
-        let started = Instant::now();
+    /// Runs a job and stores the id of its container, once created, in
+    /// `container`.
+    async fn run(&self, job: Job, container: &mut Option<String>) -> Result<Vec<Value>, Error> {
         let Job { node, spec, inputs } = job;
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
         let staged = run_blocking(&node, &self.work_root, {
@@ -203,11 +204,11 @@ impl DockerExecutor {
             self.run_id
         );
         let exit = self
-            .run_container(&node, spec, &name, config, &mut cleanup)
+            .run_container(&node, spec, &name, config, &mut cleanup, container)
             .await;
         let dir = cleanup.finish().await;
 
-        let values = run_blocking(&node, &self.work_root, {
+        run_blocking(&node, &self.work_root, {
             let node = node.clone();
             move || match exit {
                 Ok(exit) => outputs::finish_job(&node, spec, dir, exit.code, exit.log_tail),
@@ -217,13 +218,7 @@ impl DockerExecutor {
                 }
             }
         })
-        .await?;
-        tracing::info!(
-            task = %node,
-            elapsed_ms = started.elapsed().as_millis(),
-            "task finished"
-        );
-        Ok(values)
+        .await
     }
 
     /// Creates, starts and waits for the container of a job.
@@ -234,6 +229,7 @@ impl DockerExecutor {
         name: &str,
         config: impl Fn() -> ContainerCreateBody,
         cleanup: &mut Cleanup,
+        container: &mut Option<String>,
     ) -> Result<Exit, Error> {
         self.images.ensure(&self.docker, node, spec.image).await?;
         cleanup.track_container(name);
@@ -241,6 +237,7 @@ impl DockerExecutor {
             .create_container(node, spec.image, name, config)
             .await?;
         cleanup.track_container(&id);
+        *container = Some(id.clone());
         self.docker
             .start_container(&id, None::<StartContainerOptions>)
             .await
@@ -354,10 +351,17 @@ fn docker_error(node: &str, operation: &'static str, source: DockerError) -> Err
 impl Executor for DockerExecutor {
     fn execute(&self, job: Job) -> BoxFuture<'_, Result<Vec<Value>, Error>> {
         Box::pin(async move {
+            let started = Instant::now();
             let node = job.node.clone();
-            let result = self.run(job).await;
-            if let Err(error) = &result {
-                tracing::warn!(task = %node, error = %error, "task failed");
+            let mut container = None;
+            let result = self.run(job, &mut container).await;
+            let container = container.as_deref().map_or("none", short_id);
+            let elapsed_ms = started.elapsed().as_millis();
+            match &result {
+                Ok(_) => tracing::info!(task = %node, container, elapsed_ms, "task finished"),
+                Err(error) => {
+                    tracing::warn!(task = %node, container, elapsed_ms, error = %error, "task failed");
+                }
             }
             result
         })

@@ -395,3 +395,48 @@ async fn many_jobs_at_once() {
     assert_eq!(work_dir_entries(&executor), 0);
     assert_no_containers(&executor).await;
 }
+
+/// Runs `true` in the image named `image`, which is leaked to get the
+/// `'static` spec that a job needs.
+fn spec_for_image(image: String) -> &'static TaskSpec {
+    Box::leak(Box::new(TaskSpec {
+        name: "alias_image",
+        image: Box::leak(image.into_boxed_str()),
+        arguments: &[text!("true")],
+        ..BASE
+    }))
+}
+
+#[tokio::test]
+async fn image_removed_after_first_use_is_checked_again() {
+    let executor = executor().await;
+    let docker = bollard::Docker::connect_with_defaults()
+        .unwrap()
+        .negotiate_version()
+        .await
+        .unwrap();
+    let tag = format!("alias-{}", executor.run_id());
+    let options = bollard::query_parameters::TagImageOptions {
+        repo: Some("containerflow-test/busybox".to_owned()),
+        tag: Some(tag.clone()),
+    };
+    docker.tag_image(IMAGE, Some(options)).await.unwrap();
+    let image = format!("containerflow-test/busybox:{tag}");
+    let spec = spec_for_image(image.clone());
+
+    run(&executor, spec, vec![]).await.unwrap();
+    docker
+        .remove_image(
+            &image,
+            None::<bollard::query_parameters::RemoveImageOptions>,
+            None,
+        )
+        .await
+        .unwrap();
+    let result = run(&executor, spec, vec![]).await;
+    let Err(Error::ImageUnavailable { image: missing, .. }) = result else {
+        panic!("expected ImageUnavailable, got {result:?}");
+    };
+    assert_eq!(missing, image);
+    assert_no_containers(&executor).await;
+}

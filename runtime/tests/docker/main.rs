@@ -9,5 +9,6 @@
 mod common;
 
 mod failures;
+mod logging;
 mod paths;
 mod values;

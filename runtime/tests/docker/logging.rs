@@ -1,0 +1,141 @@
+//! What the executor reports through `tracing`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use containerflow_runtime::{DockerExecutor, Executor, TaskSpec};
+use tracing::field::{Field, Visit};
+use tracing::instrument::WithSubscriber;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+use crate::common::*;
+
+/// One event: its target and its fields, `message` included, as text.
+#[derive(Debug, Clone)]
+struct Captured {
+    target: String,
+    fields: BTreeMap<String, String>,
+}
+
+/// A subscriber that stores every event and ignores spans.
+#[derive(Clone, Default)]
+struct Capture {
+    events: Arc<Mutex<Vec<Captured>>>,
+}
+
+struct FieldText<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for FieldText<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut FieldText(&mut fields));
+        let target = event.metadata().target().to_owned();
+        self.events
+            .lock()
+            .unwrap()
+            .push(Captured { target, fields });
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+impl Capture {
+    /// Returns the events whose `message` is `message`.
+    fn with_message(&self, message: &str) -> Vec<Captured> {
+        let events = self.events.lock().unwrap();
+        let matching = events
+            .iter()
+            .filter(|event| event.fields.get("message").map(String::as_str) == Some(message));
+        matching.cloned().collect()
+    }
+}
+
+static TALKS: TaskSpec = TaskSpec {
+    name: "talks",
+    arguments: &[text!("echo 'to stdout'; echo 'to stderr' >&2")],
+    ..BASE
+};
+
+#[tokio::test]
+async fn output_lines_carry_node_name() {
+    let executor = executor().await;
+    let capture = Capture::default();
+    let mut job = job(&TALKS, vec![]);
+    job.node = "talks-node".to_owned();
+    executor
+        .execute(job)
+        .with_subscriber(capture.clone())
+        .await
+        .unwrap();
+
+    for (line, stream) in [("to stdout", "stdout"), ("to stderr", "stderr")] {
+        let events = capture.with_message(line);
+        assert_eq!(events.len(), 1, "{line}: {events:?}");
+        assert_eq!(events[0].target, DockerExecutor::OUTPUT_TARGET);
+        assert_eq!(events[0].fields["task"], "talks-node");
+        assert_eq!(events[0].fields["stream"], stream);
+    }
+    for message in ["task started", "task finished"] {
+        let events = capture.with_message(message);
+        assert_eq!(events.len(), 1, "{message}: {events:?}");
+        assert_eq!(events[0].fields["task"], "talks-node");
+        assert_eq!(
+            events[0].fields["container"].len(),
+            12,
+            "{message}: {events:?}"
+        );
+    }
+    assert!(capture.with_message("task finished")[0]
+        .fields
+        .contains_key("elapsed_ms"));
+    assert_no_containers(&executor).await;
+}
+
+static FAILS: TaskSpec = TaskSpec {
+    name: "fails",
+    arguments: &[text!("exit 9")],
+    ..BASE
+};
+
+#[tokio::test]
+async fn failure_is_logged_with_error() {
+    let executor = executor().await;
+    let capture = Capture::default();
+    let result = executor
+        .execute(job(&FAILS, vec![]))
+        .with_subscriber(capture.clone())
+        .await;
+    let error = result.unwrap_err();
+
+    let events = capture.with_message("task failed");
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].fields["task"], "fails");
+    assert_eq!(events[0].fields["error"], error.to_string());
+    assert_no_containers(&executor).await;
+}
