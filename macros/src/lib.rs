@@ -17,9 +17,8 @@ mod valid;
 use proc_macro::TokenStream;
 use syn::parse_macro_input;
 
-/// Declares a container task: a unit struct implementing `ContainerTask`,
-/// its `Inputs`, `Outputs`, `Bindings` and `OutputRefs` structs, and its
-/// `TaskSpec`. See `containerflow::container_task` for the syntax.
+/// The generated code refers to `::containerflow`, so the macro works only
+/// through the `containerflow` crate.
 #[proc_macro]
 pub fn container_task(input: TokenStream) -> TokenStream {
     let declaration = parse_macro_input!(input as ast::Declaration);
