@@ -67,11 +67,11 @@
 ///
 /// # Compile errors
 ///
-/// Every mistake in a declaration is reported in the same build: unknown,
-/// duplicate and missing keys, elements that are not string literals,
-/// malformed placeholders and unknown input names, unsupported types,
-/// duplicate or reserved names (`__` prefixes, an output called `_ERROR`),
-/// invalid data directories, and invalid `env` entries.
+/// Every mistake in a declaration is reported in the same build. The macro
+/// rejects unknown, duplicate and missing keys, elements that are not string
+/// literals, malformed placeholders, unknown input names and unsupported
+/// types. It also rejects duplicate names, names starting with `__`, an output
+/// called `_ERROR`, invalid data directories and invalid `env` entries.
 pub use containerflow_macros::container_task;
 pub use containerflow_runtime::*;
 

@@ -342,6 +342,7 @@ fn spec(task: &Task, commands: &Commands) -> TokenStream {
         let value = &var.value;
         quote!((#name, #value))
     });
+
     quote! {
         static __SPEC: ::containerflow::__private::TaskSpec = ::containerflow::__private::TaskSpec {
             name: #name,

@@ -17,8 +17,9 @@ mod valid;
 use proc_macro::TokenStream;
 use syn::parse_macro_input;
 
-/// The generated code refers to `::containerflow`, so the macro works only
-/// through the `containerflow` crate.
+/// Declares a container task. The generated code refers to
+/// `::containerflow`, so use the macro through the `containerflow` crate,
+/// which documents the syntax.
 #[proc_macro]
 pub fn container_task(input: TokenStream) -> TokenStream {
     let declaration = parse_macro_input!(input as ast::Declaration);

@@ -1,8 +1,9 @@
 //! Parsing of `{{.inputs.NAME}}` placeholders in one `command` or
 //! `arguments` element.
 //!
-//! The parser is a pure function over the element's text. It knows nothing
-//! of the declared inputs: `valid` resolves the names and words the errors.
+//! The parser is a pure function over the element's text. It does not see
+//! the declared inputs, so `valid` resolves the names and writes the
+//! messages.
 
 /// An element split into text and placeholders, with the errors found in it.
 #[derive(Debug, PartialEq)]
@@ -31,18 +32,18 @@ pub struct Placeholder<'a> {
     pub text: &'a str,
     /// The position of the opening braces.
     pub position: Position,
-    /// How the substituted value is escaped.
+    /// The escaping of the substituted value.
     pub quoting: Quoting,
 }
 
-/// How a substituted value is escaped, mirroring the runtime's `Quoting`.
+/// The escaping of a substituted value, mirroring the runtime's `Quoting`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
     /// The value is inserted as it is.
     Verbatim,
 }
 
-/// Where a placeholder starts in the element's text.
+/// The start of a placeholder in the element's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     /// Byte offset of the opening `{{`.
@@ -55,7 +56,7 @@ pub struct Position {
 /// A `{{` that does not start a well-formed `{{.inputs.NAME}}` placeholder.
 #[derive(Debug, PartialEq)]
 pub struct TemplateError<'a> {
-    /// What is wrong.
+    /// The kind of mistake.
     pub kind: ErrorKind<'a>,
     /// The text from `{{` to the matching `}}`, or to the end of the element
     /// when there is none.

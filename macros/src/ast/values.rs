@@ -12,7 +12,8 @@ use super::{DataDir, EnvVar, MetadataFormat, Param, Params};
 use crate::errors::Errors;
 use crate::suggest;
 
-/// The reason an element must be a literal, for every message that says so.
+/// The reason an element must be a literal, shared by the messages that
+/// reject one.
 const FIXED_AT_COMPILE_TIME: &str = "the command is fixed at compile time, so pass values as \
     inputs and refer to them with `{{.inputs.NAME}}`";
 

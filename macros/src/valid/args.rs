@@ -9,8 +9,8 @@ use crate::suggest;
 use crate::template::{self, ErrorKind, Piece, Placeholder, Quoting, TemplateError};
 use crate::types::ValueType;
 
-/// The longest excerpt of an unclosed placeholder shown in a message, in
-/// characters.
+/// The maximum length, in characters, of the excerpt of an unclosed
+/// placeholder shown in a message.
 const MAX_EXCERPT: usize = 30;
 
 /// One `command` or `arguments` element, ready for the task spec.

@@ -3,7 +3,7 @@
 use crate::ast::{DataDir, Task};
 use crate::errors::Errors;
 
-/// What is wrong with a data directory path.
+/// A problem with a data directory path.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DirProblem {
     /// The path does not start with `/`.
@@ -18,7 +18,7 @@ pub enum DirProblem {
     NotNormalised(String),
 }
 
-/// Returns what is wrong with `path` as a data directory, if anything.
+/// Returns the problem with `path` as a data directory, if any.
 pub fn problem(path: &str) -> Option<DirProblem> {
     if !path.starts_with('/') {
         return Some(DirProblem::Relative);

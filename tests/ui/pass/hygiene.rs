@@ -17,7 +17,16 @@ struct Clone;
 struct Default;
 struct PartialEq;
 struct Serialize;
+struct File;
+struct Dir;
+struct Duration;
+struct DateTime;
+struct Utc;
+struct Value;
+struct Binding;
+struct OutputRef;
 type i64 = u8;
+type f64 = u8;
 type bool = ();
 mod core {}
 mod std {}
@@ -28,10 +37,20 @@ containerflow::container_task! {
     pub struct Shadowed {
         name = "shadowed",
         image = "busybox:1.36",
-        inputs = { text: String, count: i64, flag: bool },
-        outputs = { total: i64 },
+        inputs = { text: String, count: i64, ratio: f64, flag: bool, at: DateTime<Utc> },
+        outputs = { total: i64, report: File, timeout: Duration, out: Dir },
         command = ["echo", "{{.inputs.text}} {{.inputs.count}}"],
     }
 }
 
-fn main() {}
+fn main() {
+    let inputs = ShadowedInputs {
+        text: "x".to_owned(),
+        count: 1,
+        ratio: 0.5,
+        flag: true,
+        at: containerflow::chrono::DateTime::UNIX_EPOCH,
+    };
+    let values = <Shadowed as containerflow::ContainerTask>::input_values(inputs);
+    assert_eq!(values.len(), 5);
+}
