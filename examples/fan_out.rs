@@ -93,7 +93,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let executor = DockerExecutor::connect().await?;
     let options = RunOptions::default().max_parallel(args.max_parallel);
-    let run = workflow.run_with(&executor, &options).await?.into_result()?;
+    let run = workflow
+        .run_with(&executor, &options)
+        .await?
+        .into_result()?;
     for branch in &branches {
         println!("{:?}", run.outputs(branch)?);
     }
