@@ -226,16 +226,17 @@ impl Task {
 
         let mut task = Task::with_defaults(attrs, vis, ident);
         let mut seen: Vec<String> = Vec::new();
-        // Keys that already have an error, from a malformed entry or as the
-        // suggestion for a misspelt key, are not reported missing as well.
-        let mut reported: Vec<&str> = Vec::new();
-        reported.extend(malformed_keys.iter().map(String::as_str));
+        // Keys not to report missing: the keys present, the keys of malformed
+        // entries and the keys suggested for misspelt ones, which already
+        // have an error.
+        let mut not_missing: Vec<&str> = Vec::new();
+        not_missing.extend(malformed_keys.iter().map(String::as_str));
         for entry in entries {
             let key = entry.key.to_string();
             if !KEYS.contains(&key.as_str()) {
                 let closest = suggest::closest(&key, KEYS.iter().copied());
                 errors.push_at(entry.key.span(), unknown_key_message(&key, closest));
-                reported.extend(closest);
+                not_missing.extend(closest);
             } else if seen.contains(&key) {
                 let message = format!("duplicate key `{key}`, each key may appear once");
                 errors.push_at(entry.key.span(), message);
@@ -245,12 +246,8 @@ impl Task {
             }
         }
 
-        for (key, example) in REQUIRED {
-            if !seen.iter().any(|seen| seen == key) && !reported.contains(key) {
-                let message = format!("missing required key `{key}`, for example `{example}`");
-                errors.push_at(task.ident.span(), message);
-            }
-        }
+        not_missing.extend(seen.iter().map(String::as_str));
+        report_missing_keys(&task.ident, &not_missing, errors);
         task
     }
 
@@ -313,6 +310,16 @@ impl Task {
                 }
             }
             _ => unreachable!("key `{key}` is not in `KEYS`"),
+        }
+    }
+}
+
+/// Reports each required key that is not in `not_missing`, at the task name.
+fn report_missing_keys(ident: &Ident, not_missing: &[&str], errors: &mut Errors) {
+    for (key, example) in REQUIRED {
+        if !not_missing.contains(key) {
+            let message = format!("missing required key `{key}`, for example `{example}`");
+            errors.push_at(ident.span(), message);
         }
     }
 }

@@ -52,6 +52,9 @@ fn main() {
     assert_eq!(spec.outputs[1].ty, ValueType::Dir);
     assert!(spec.block_network);
     assert_eq!(spec.metadata_format, MetadataFormat::Yaml);
-    assert_eq!(spec.env, [("LANG", "C.UTF-8"), ("HOME", "/root"), ("type", "keyword")]);
+    assert_eq!(
+        spec.env,
+        [("LANG", "C.UTF-8"), ("HOME", "/root"), ("type", "keyword")]
+    );
     assert_eq!(spec.arguments.len(), 1);
 }

@@ -11,6 +11,12 @@ fn main() {
     let spec = <Noop as containerflow::ContainerTask>::spec();
     assert!(spec.inputs.is_empty());
     assert!(spec.outputs.is_empty());
-    assert_eq!(spec.command[0].segments, [containerflow::Segment::Text("true")]);
-    assert_eq!(<Noop as containerflow::ContainerTask>::outputs_from_values(vec![]), Some(NoopOutputs {}));
+    assert_eq!(
+        spec.command[0].segments,
+        [containerflow::Segment::Text("true")]
+    );
+    assert_eq!(
+        <Noop as containerflow::ContainerTask>::outputs_from_values(vec![]),
+        Some(NoopOutputs {})
+    );
 }

@@ -17,17 +17,34 @@ container_task! {
 }
 
 fn main() {
-    let bindings = GreetingBindings { name: "Ada".into(), times: 2.into() };
+    let bindings = GreetingBindings {
+        name: "Ada".into(),
+        times: 2.into(),
+    };
     assert!(matches!(bindings.name, Binding::Value(ref name) if name == "Ada"));
     let sources = Greeting::binding_sources(bindings);
-    assert!(matches!(&sources[..], [Source::Value(Value::String(_)), Source::Value(Value::Int(2))]));
+    assert!(matches!(
+        &sources[..],
+        [
+            Source::Value(Value::String(_)),
+            Source::Value(Value::Int(2))
+        ]
+    ));
 
-    let inputs = GreetingInputs { name: "Ada".to_owned(), times: 2 };
+    let inputs = GreetingInputs {
+        name: "Ada".to_owned(),
+        times: 2,
+    };
     let values = Greeting::input_values(inputs.clone());
     assert_eq!(values, [Value::String("Ada".to_owned()), Value::Int(2)]);
 
     let outputs = Greeting::outputs_from_values(vec![Value::String("Hello".to_owned())]);
-    assert_eq!(outputs, Some(GreetingOutputs { greeting: "Hello".to_owned() }));
+    assert_eq!(
+        outputs,
+        Some(GreetingOutputs {
+            greeting: "Hello".to_owned()
+        })
+    );
     assert_eq!(Greeting::outputs_from_values(vec![Value::Int(1)]), None);
     assert_eq!(Greeting::outputs_from_values(vec![]), None);
 
@@ -46,7 +63,10 @@ fn main() {
             source: "echo 'Hello, {{.inputs.name}}.' | tee /var/outputs/greeting",
             segments: &[
                 Segment::Text("echo 'Hello, "),
-                Segment::Input { index: 0, quoting: Quoting::Verbatim },
+                Segment::Input {
+                    index: 0,
+                    quoting: Quoting::Verbatim
+                },
                 Segment::Text(".' | tee /var/outputs/greeting"),
             ],
         }

@@ -12,7 +12,9 @@ container_task! {
 
 fn build() -> GreetingBindings {
     let _ = <Greeting as ContainerTask>::spec();
-    let _ = GreetingInputs { name: "Ada".to_owned() };
+    let _ = GreetingInputs {
+        name: "Ada".to_owned(),
+    };
     GreetingBindings { name: "Ada".into() }
 }
 

@@ -10,7 +10,10 @@ container_task! {
 }
 
 fn build() {
-    let _ = GreetingBindings { name: "Ada".into(), nmae: "Ada".into() };
+    let _ = GreetingBindings {
+        name: "Ada".into(),
+        nmae: "Ada".into(),
+    };
 }
 
 fn main() {}

@@ -10,7 +10,9 @@ container_task! {
 }
 
 fn build() {
-    let _ = GreetingInputs { count: "3".to_owned() };
+    let _ = GreetingInputs {
+        count: "3".to_owned(),
+    };
 }
 
 fn main() {}
