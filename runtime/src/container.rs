@@ -5,10 +5,14 @@ use std::io;
 use std::path::Path;
 
 use bollard::errors::Error as DockerError;
-use bollard::query_parameters::{LogsOptions, RemoveContainerOptions, WaitContainerOptions};
+use bollard::models::{ContainerCreateBody, ContainerCreateResponse};
+use bollard::query_parameters::{
+    CreateContainerOptions, LogsOptions, RemoveContainerOptions, WaitContainerOptions,
+};
 use bollard::Docker;
 use futures::StreamExt;
 use tokio::runtime::Handle;
+use tokio::task::JoinHandle;
 
 use crate::error::Error;
 use crate::logs::{LineCollector, OutputStream};
@@ -99,7 +103,9 @@ pub(crate) fn short_id(id: &str) -> &str {
 pub(crate) struct Cleanup {
     docker: Docker,
     node: String,
-    /// The container name before its creation returns, its id after.
+    /// The create request in flight, if any.
+    creating: Option<JoinHandle<Result<ContainerCreateResponse, DockerError>>>,
+    /// The id of the created container.
     container: Option<String>,
     dir: Option<JobDir>,
 }
@@ -109,21 +115,46 @@ impl Cleanup {
         Cleanup {
             docker,
             node: node.to_owned(),
+            creating: None,
             container: None,
             dir: Some(dir),
         }
     }
 
-    /// Records the container to remove. Call it with the name before the
-    /// create request, since a dropped request may still create the container.
-    pub(crate) fn track_container(&mut self, reference: &str) {
-        self.container = Some(reference.to_owned());
+    /// Creates a container and records it for removal.
+    ///
+    /// The request runs as a task of its own. The daemon finishes creating a
+    /// container even when the client goes away, so if the job is dropped
+    /// during the request, `Drop` waits for that task and removes the
+    /// container it created.
+    pub(crate) async fn create_container(
+        &mut self,
+        options: CreateContainerOptions,
+        config: ContainerCreateBody,
+    ) -> Result<ContainerCreateResponse, DockerError> {
+        let docker = self.docker.clone();
+        let request =
+            tokio::spawn(async move { docker.create_container(Some(options), config).await });
+        let creating = self.creating.insert(request);
+        let created = match creating.await {
+            Ok(created) => created,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(error) => Err(DockerError::from(io::Error::other(error))),
+        };
+        self.creating = None;
+        if let Ok(response) = &created {
+            self.container = Some(response.id.clone());
+        }
+        created
     }
 
     /// Removes the container, if any, and returns the job directory.
     pub(crate) async fn finish(mut self) -> JobDir {
-        if let Some(container) = self.container.take() {
-            remove_container(&self.docker, &self.node, &container).await;
+        if let Some(container) = &self.container {
+            remove_container(&self.docker, &self.node, container).await;
+            // Cleared only now, so that `Drop` removes the container if this
+            // future is dropped while the removal request is pending.
+            self.container = None;
         }
         self.dir
             .take()
@@ -133,12 +164,20 @@ impl Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let (container, dir) = (self.container.take(), self.dir.take());
-        if container.is_none() && dir.is_none() {
+        let (creating, container) = (self.creating.take(), self.container.take());
+        let dir = self.dir.take();
+        if creating.is_none() && container.is_none() && dir.is_none() {
             return;
         }
         let node = self.node.clone();
         let Ok(runtime) = Handle::try_current() else {
+            if creating.is_some() {
+                tracing::warn!(
+                    task = %node,
+                    "job dropped outside a tokio runtime while its container was being \
+                     created, so the container may be left behind; remove it with `docker rm -f`"
+                );
+            }
             if let Some(container) = &container {
                 tracing::warn!(
                     task = %node,
@@ -155,7 +194,11 @@ impl Drop for Cleanup {
         tracing::info!(task = %node, "job dropped before it finished; removing its container");
         let docker = self.docker.clone();
         runtime.spawn(async move {
-            if let Some(container) = container {
+            let created = match creating {
+                Some(request) => request.await.ok().and_then(Result::ok),
+                None => None,
+            };
+            if let Some(container) = container.or(created.map(|response| response.id)) {
                 remove_container(&docker, &node, &container).await;
             }
             if let Some(dir) = dir {
@@ -175,8 +218,7 @@ async fn remove_container(docker: &Docker, node: &str, container: &str) {
     };
     match docker.remove_container(container, Some(options)).await {
         Ok(()) => {}
-        // 404: the create request failed, so there is nothing to remove.
-        // 409: a removal is already in progress.
+        // 404: someone else removed it. 409: a removal is already in progress.
         Err(DockerError::DockerResponseServerError {
             status_code: 404 | 409,
             ..

@@ -232,11 +232,9 @@ impl DockerExecutor {
         container: &mut Option<String>,
     ) -> Result<Exit, Error> {
         self.images.ensure(&self.docker, node, spec.image).await?;
-        cleanup.track_container(name);
         let id = self
-            .create_container(node, spec.image, name, config)
+            .create_container(node, spec.image, name, config, cleanup)
             .await?;
-        cleanup.track_container(&id);
         *container = Some(id.clone());
         self.docker
             .start_container(&id, None::<StartContainerOptions>)
@@ -263,29 +261,29 @@ impl DockerExecutor {
         image: &str,
         name: &str,
         config: impl Fn() -> ContainerCreateBody,
+        cleanup: &mut Cleanup,
     ) -> Result<String, Error> {
         let options = || CreateContainerOptions {
             name: Some(name.to_owned()),
             ..Default::default()
         };
-        let mut created = self
-            .docker
-            .create_container(Some(options()), config())
-            .await;
+        let mut created = cleanup.create_container(options(), config()).await;
         if let Err(DockerError::DockerResponseServerError {
             status_code: 404, ..
         }) = created
         {
             self.images.forget(image);
             self.images.ensure(&self.docker, node, image).await?;
-            created = self
-                .docker
-                .create_container(Some(options()), config())
-                .await;
+            created = cleanup.create_container(options(), config()).await;
         }
         let response = created.map_err(|source| docker_error(node, "create container", source))?;
         for warning in &response.warnings {
-            tracing::warn!(task = %node, container = %short_id(&response.id), warning, "the daemon warned on create");
+            tracing::warn!(
+                task = %node,
+                container = %short_id(&response.id),
+                warning,
+                "the daemon warned on create"
+            );
         }
         Ok(response.id)
     }

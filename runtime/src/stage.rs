@@ -319,12 +319,16 @@ fn create_dir(path: &Path) -> io::Result<()> {
 }
 
 /// The host directory of one job, with its `inputs/` and `outputs/`.
+///
+/// Dropping it without calling [`remove`](Self::remove) removes all of it,
+/// which covers a job whose future is dropped while it is being staged.
 #[derive(Debug)]
 pub(crate) struct JobDir {
     node: String,
     root: PathBuf,
     inputs: PathBuf,
     outputs: PathBuf,
+    removed: bool,
 }
 
 impl JobDir {
@@ -357,9 +361,10 @@ impl JobDir {
             inputs: root.join("inputs"),
             outputs: root.join("outputs"),
             root,
+            removed: false,
         };
-        dir.create_subdirectories()
-            .inspect_err(|_| dir.remove(false))?;
+        // On failure, `Drop` removes what was created.
+        dir.create_subdirectories()?;
         Ok(dir)
     }
 
@@ -401,7 +406,12 @@ impl JobDir {
     /// Removes `inputs/`, and `outputs/` unless `keep_outputs` is set, and
     /// then the job directory if nothing is left in it. Logs any failure,
     /// because the job's result does not depend on it.
-    pub(crate) fn remove(&self, keep_outputs: bool) {
+    pub(crate) fn remove(mut self, keep_outputs: bool) {
+        self.remove_paths(keep_outputs);
+        self.removed = true;
+    }
+
+    fn remove_paths(&self, keep_outputs: bool) {
         let mut paths = vec![&self.inputs];
         if !keep_outputs {
             paths.push(&self.outputs);
@@ -421,6 +431,14 @@ impl JobDir {
         if !keep_outputs {
             // Fails harmlessly when something unexpected is left in it.
             let _ = fs::remove_dir(&self.root);
+        }
+    }
+}
+
+impl Drop for JobDir {
+    fn drop(&mut self) {
+        if !self.removed {
+            self.remove_paths(false);
         }
     }
 }

@@ -346,6 +346,33 @@ async fn dropped_job_removes_container() {
     .await;
 }
 
+#[tokio::test]
+async fn jobs_dropped_at_any_point_leave_nothing() {
+    let executor = std::sync::Arc::new(executor().await);
+    // The delays spread the aborts over staging, the image check, the create
+    // request and the start. Wherever an abort lands, nothing may remain.
+    let tasks: Vec<_> = (0..20u64)
+        .map(|step| {
+            let executor = executor.clone();
+            tokio::spawn(async move {
+                let job = run(&executor, &SLEEPS, vec![]);
+                tokio::time::timeout(Duration::from_millis(step * 5), job).await
+            })
+        })
+        .collect();
+    for task in join_all(tasks).await {
+        assert!(task.unwrap().is_err(), "a `sleep 300` job finished");
+    }
+    poll_until("every container to be removed", || async {
+        containers_of(&executor).await.is_empty()
+    })
+    .await;
+    poll_until("every job directory to be removed", || async {
+        work_dir_entries(&executor) == 0
+    })
+    .await;
+}
+
 static SLEEPS_BRIEFLY: TaskSpec = TaskSpec {
     name: "sleeps_briefly",
     outputs: &[param("done", ValueType::Bool)],

@@ -1,12 +1,17 @@
 //! What the executor reports through `tracing`.
+//!
+//! One global subscriber captures the events of the whole test binary, and
+//! each test looks only at the events of its own node name. A subscriber set
+//! per test with `with_subscriber` missed events when other tests ran in
+//! parallel, because `tracing` caches per call site whether any subscriber
+//! is interested.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use containerflow_runtime::{DockerExecutor, Executor, TaskSpec};
 use tracing::field::{Field, Visit};
-use tracing::instrument::WithSubscriber;
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
@@ -66,12 +71,25 @@ impl Subscriber for Capture {
 }
 
 impl Capture {
-    /// Returns the events whose `message` is `message`.
-    fn with_message(&self, message: &str) -> Vec<Captured> {
+    /// Returns the subscriber of the test binary, installed on first use.
+    fn global() -> &'static Capture {
+        static CAPTURE: OnceLock<Capture> = OnceLock::new();
+        CAPTURE.get_or_init(|| {
+            let capture = Capture::default();
+            tracing::subscriber::set_global_default(capture.clone())
+                .expect("no other global subscriber in this test binary");
+            capture
+        })
+    }
+
+    /// Returns the events of node `task` whose `message` is `message`.
+    fn find(&self, task: &str, message: &str) -> Vec<Captured> {
         let events = self.events.lock().unwrap();
+        let field = |event: &Captured, name: &str| event.fields.get(name).cloned();
         let matching = events
             .iter()
-            .filter(|event| event.fields.get("message").map(String::as_str) == Some(message));
+            .filter(|event| field(event, "task").as_deref() == Some(task))
+            .filter(|event| field(event, "message").as_deref() == Some(message));
         matching.cloned().collect()
     }
 }
@@ -84,36 +102,32 @@ static TALKS: TaskSpec = TaskSpec {
 
 #[tokio::test]
 async fn output_lines_carry_node_name() {
+    let capture = Capture::global();
     let executor = executor().await;
-    let capture = Capture::default();
     let mut job = job(&TALKS, vec![]);
     job.node = "talks-node".to_owned();
-    executor
-        .execute(job)
-        .with_subscriber(capture.clone())
-        .await
-        .unwrap();
+    executor.execute(job).await.unwrap();
 
     for (line, stream) in [("to stdout", "stdout"), ("to stderr", "stderr")] {
-        let events = capture.with_message(line);
+        let events = capture.find("talks-node", line);
         assert_eq!(events.len(), 1, "{line}: {events:?}");
         assert_eq!(events[0].target, DockerExecutor::OUTPUT_TARGET);
-        assert_eq!(events[0].fields["task"], "talks-node");
         assert_eq!(events[0].fields["stream"], stream);
     }
     for message in ["task started", "task finished"] {
-        let events = capture.with_message(message);
+        let events = capture.find("talks-node", message);
         assert_eq!(events.len(), 1, "{message}: {events:?}");
-        assert_eq!(events[0].fields["task"], "talks-node");
         assert_eq!(
             events[0].fields["container"].len(),
             12,
             "{message}: {events:?}"
         );
     }
-    assert!(capture.with_message("task finished")[0]
-        .fields
-        .contains_key("elapsed_ms"));
+    let finished = capture.find("talks-node", "task finished");
+    assert!(
+        finished[0].fields.contains_key("elapsed_ms"),
+        "{finished:?}"
+    );
     assert_no_containers(&executor).await;
 }
 
@@ -125,17 +139,14 @@ static FAILS: TaskSpec = TaskSpec {
 
 #[tokio::test]
 async fn failure_is_logged_with_error() {
+    let capture = Capture::global();
     let executor = executor().await;
-    let capture = Capture::default();
-    let result = executor
-        .execute(job(&FAILS, vec![]))
-        .with_subscriber(capture.clone())
-        .await;
-    let error = result.unwrap_err();
+    let mut job = job(&FAILS, vec![]);
+    job.node = "fails-node".to_owned();
+    let error = executor.execute(job).await.unwrap_err();
 
-    let events = capture.with_message("task failed");
+    let events = capture.find("fails-node", "task failed");
     assert_eq!(events.len(), 1, "{events:?}");
-    assert_eq!(events[0].fields["task"], "fails");
     assert_eq!(events[0].fields["error"], error.to_string());
     assert_no_containers(&executor).await;
 }

@@ -10,5 +10,6 @@ mod common;
 
 mod failures;
 mod logging;
+mod overhead;
 mod paths;
 mod values;
