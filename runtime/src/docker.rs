@@ -92,8 +92,9 @@ impl DockerExecutorBuilder {
     /// Sets the timeout of each Docker API request, 120 s by default.
     ///
     /// It limits the time until the daemon starts to respond, so it does not
-    /// limit how long a container runs: the daemon responds to the wait and
-    /// log requests at once and streams the result when the container exits.
+    /// limit how long a container runs. The daemon responds to the wait and
+    /// log requests at once and streams the result when the container exits,
+    /// as the test `job_outlives_request_timeout` checks on Docker 20.10.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
         self
@@ -332,7 +333,7 @@ impl DockerExecutor {
     }
 }
 
-/// How a container ended.
+/// The exit code and last output lines of a finished container.
 struct Exit {
     code: i64,
     log_tail: String,
@@ -356,9 +357,11 @@ impl Executor for DockerExecutor {
             let container = container.as_deref().map_or("none", short_id);
             let elapsed_ms = started.elapsed().as_millis();
             match &result {
-                Ok(_) => tracing::info!(task = %node, container, elapsed_ms, "task finished"),
+                Ok(_) => {
+                    tracing::info!(task = %node, container = %container, elapsed_ms, "task finished")
+                }
                 Err(error) => {
-                    tracing::warn!(task = %node, container, elapsed_ms, error = %error, "task failed");
+                    tracing::warn!(task = %node, container = %container, elapsed_ms, error = %error, "task failed");
                 }
             }
             result
@@ -394,8 +397,9 @@ fn create_work_root(requested: Option<PathBuf>) -> Result<(PathBuf, Option<TempD
     Ok((canonical, temp_dir))
 }
 
-/// Returns 12 hex digits from a randomly seeded hash of the time, so that
-/// executors in different processes and on different days get different ids.
+/// Returns 12 hex digits of a randomly seeded hash of the time, the process id
+/// and a counter, so that two executors get the same id only by a 48-bit
+/// chance collision.
 fn new_run_id() -> String {
     static EXECUTORS: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();

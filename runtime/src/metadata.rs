@@ -1,10 +1,10 @@
 //! The metadata file that describes all inputs of a job: `inputs.json` or
 //! `inputs.yaml`.
 //!
-//! Both formats hold the same object, keyed by input name, as Flyte's CoPilot
-//! writes it: strings, numbers and booleans as themselves, a datetime as its
-//! RFC 3339 text, a duration as integer nanoseconds, and a `File` or `Dir` as
-//! its path inside the container.
+//! Both formats contain the same object, keyed by input name, with the values
+//! that Flyte's CoPilot writes. Strings, numbers and booleans appear as
+//! themselves, a datetime as its RFC 3339 text, a duration as integer
+//! nanoseconds, and a `File` or `Dir` as its path inside the container.
 
 use serde_json::{Map, Value as Json};
 
@@ -34,8 +34,8 @@ pub(crate) fn input_entry(value: &Value, container_path: &str) -> Json {
 
 /// Serializes the metadata object as JSON.
 pub(crate) fn to_json(entries: &Map<String, Json>) -> Vec<u8> {
-    // Serializing a `serde_json::Value` into memory cannot fail.
-    serde_json::to_vec_pretty(entries).unwrap_or_default()
+    serde_json::to_vec_pretty(entries)
+        .expect("a map with string keys always serializes, and writing to a Vec cannot fail")
 }
 
 /// Serializes the metadata object as YAML, quoting any string that YAML

@@ -14,7 +14,7 @@ pub(crate) struct PlaceholderOutOfRange {
 /// Renders each template into one argv element, substituting `inputs[index]`
 /// for every placeholder.
 ///
-/// `inputs` holds the text of each input in declaration order: the rendered
+/// `inputs` contains the text of each input in declaration order: the rendered
 /// value of a scalar, or the path inside the container of a `File` or `Dir`.
 pub(crate) fn render_argv(
     templates: &[ArgTemplate],

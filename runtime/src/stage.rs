@@ -1,8 +1,8 @@
 //! The host directory of a job, and the staging of its inputs there.
 //!
 //! Each job gets `<work root>/<node>-<sequence>/` with two subdirectories.
-//! `inputs/` is mounted read-only at the task's input directory. It holds one
-//! file per scalar input with the rendered value, and the metadata file.
+//! `inputs/` is mounted read-only at the task's input directory. It contains
+//! one file per scalar input with the rendered value, and the metadata file.
 //! `File` and `Dir` inputs are mounted read-only one level deeper, at
 //! `<input dir>/<name>`. `outputs/` is mounted writable at the task's output
 //! directory.
@@ -23,7 +23,7 @@ use crate::render::{self, PlaceholderOutOfRange};
 use crate::spec::{MetadataFormat, ParamSpec, TaskSpec};
 use crate::value::{Value, ValueType};
 
-/// A host path that the container sees at `target`.
+/// A host path bind-mounted at `target` in the container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BindMount {
     /// The absolute host path, valid UTF-8 as the Docker API requires.
@@ -47,7 +47,7 @@ pub(crate) struct StagedJob {
     pub cmd: Vec<String>,
 }
 
-/// An input that passed the checks, with the text a container sees for it.
+/// An input that passed the checks, with the text substituted for it in commands.
 struct CheckedInput<'a> {
     param: &'static ParamSpec,
     value: &'a Value,
@@ -417,6 +417,8 @@ impl JobDir {
             paths.push(&self.outputs);
         }
         for path in paths {
+            // NOTE: files that a container wrote as root are owned by root, so
+            // an executor running as another user fails here and logs a warning.
             if let Err(error) = fs::remove_dir_all(path) {
                 if error.kind() != io::ErrorKind::NotFound {
                     tracing::warn!(

@@ -214,7 +214,7 @@ static LIST_TREE: TaskSpec = TaskSpec {
 };
 
 #[tokio::test]
-async fn missing_host_path_rejected_before_container() {
+async fn missing_host_path_creates_nothing() {
     let executor = executor().await;
     let host = tempfile::tempdir().unwrap();
     let absent = host.path().join("absent.csv");
@@ -308,7 +308,7 @@ static SLEEPS: TaskSpec = TaskSpec {
 };
 
 /// Polls `condition` every 50 ms for at most 60 s, and fails the test with
-/// `waiting_for` if it never holds.
+/// `waiting_for` if it is never true.
 async fn poll_until<F: std::future::Future<Output = bool>>(
     waiting_for: &str,
     mut condition: impl FnMut() -> F,
@@ -347,7 +347,7 @@ async fn dropped_job_removes_container() {
 }
 
 #[tokio::test]
-async fn jobs_dropped_at_any_point_leave_nothing() {
+async fn jobs_dropped_anywhere_leave_nothing() {
     let executor = std::sync::Arc::new(executor().await);
     // The delays spread the aborts over staging, the image check, the create
     // request and the start. Wherever an abort lands, nothing may remain.
@@ -435,7 +435,7 @@ fn spec_for_image(image: String) -> &'static TaskSpec {
 }
 
 #[tokio::test]
-async fn image_removed_after_first_use_is_checked_again() {
+async fn removed_image_is_checked_again() {
     let executor = executor().await;
     let docker = bollard::Docker::connect_with_defaults()
         .unwrap()
