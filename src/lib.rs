@@ -77,3 +77,8 @@ pub use containerflow_runtime::*;
 
 /// The datetime crate whose `DateTime<Utc>` is the datetime type of task inputs and outputs.
 pub use containerflow_runtime::__private::chrono;
+
+/// Compiles the Rust examples in README.md as doc tests, so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,9 +1,9 @@
 //! The `container_task!` macro of containerflow. Use it through the
 //! `containerflow` crate, which documents the declaration syntax.
 //!
-//! The macro runs in three steps: [`ast`] parses the declaration into a
-//! model that keeps spans, [`valid`] checks it and resolves the placeholders
-//! that [`template`] parses, and [`expand`] generates the code. Every error
+//! The macro runs in three steps: `ast` parses the declaration into a
+//! model that keeps spans, `valid` checks it and resolves the placeholders
+//! that `template` parses, and `expand` generates the code. Every error
 //! found is reported in the same build.
 
 mod ast;
