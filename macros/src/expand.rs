@@ -356,6 +356,9 @@ fn spec(task: &Task, commands: &Commands) -> TokenStream {
             block_network: #block_network,
             metadata_format: #metadata_format,
             env: &[#(#env),*],
+            secrets: &[],
+            settings: ::containerflow::__private::Settings::DEFAULT,
+            pod_template: ::containerflow::__private::Option::None,
         };
         &__SPEC
     }

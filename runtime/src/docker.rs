@@ -18,7 +18,7 @@ use crate::container::{
     follow_logs, run_blocking, short_id, wait_for_exit, Cleanup, TASK_OUTPUT_TARGET,
 };
 use crate::error::Error;
-use crate::executor::{Executor, Job};
+use crate::executor::{Attempt, Executor, Job};
 use crate::image::ImageCache;
 use crate::outputs;
 use crate::spec::TaskSpec;
@@ -183,7 +183,9 @@ impl DockerExecutor {
     /// Runs a job and stores the id of its container, once created, in
     /// `container`.
     async fn run(&self, job: Job, container: &mut Option<String>) -> Result<Vec<Value>, Error> {
-        let Job { node, spec, inputs } = job;
+        let Job {
+            node, spec, inputs, ..
+        } = job;
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
         let staged = run_blocking(&node, &self.work_root, {
             let (node, work_root) = (node.clone(), self.work_root.clone());
@@ -348,7 +350,7 @@ fn docker_error(node: &str, operation: &'static str, source: DockerError) -> Err
 }
 
 impl Executor for DockerExecutor {
-    fn execute(&self, job: Job) -> BoxFuture<'_, Result<Vec<Value>, Error>> {
+    fn execute(&self, job: Job) -> BoxFuture<'_, Attempt> {
         Box::pin(async move {
             let started = Instant::now();
             let node = job.node.clone();
@@ -364,7 +366,8 @@ impl Executor for DockerExecutor {
                     tracing::warn!(task = %node, container = %container, elapsed_ms, error = %error, "task failed");
                 }
             }
-            result
+            // TODO: fill the attempt details (container, image id, argv, exit code, times).
+            Attempt::from_result(result)
         })
     }
 }

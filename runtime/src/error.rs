@@ -256,6 +256,81 @@ pub enum Error {
         /// The content of `_ERROR`, shortened to at most 1 MiB.
         message: String,
     },
+
+    /// An attempt ran past its timeout and its container was killed.
+    #[error("task `{task}` timed out after {}; raise its `timeout` or make the command faster", crate::duration::format_go(*timeout))]
+    TimedOut {
+        /// The node name.
+        task: String,
+        /// The limit in force.
+        timeout: std::time::Duration,
+    },
+
+    /// The kernel killed the container for exceeding its memory limit.
+    #[error(
+        "task `{task}` ran out of memory: the container was killed at its limit of {limit} bytes; \
+         raise its `resources` memory limit"
+    )]
+    OutOfMemory {
+        /// The node name.
+        task: String,
+        /// The memory limit in bytes, or 0 when the host itself ran out.
+        limit: u64,
+    },
+
+    /// A scalar output file is larger than the executor accepts.
+    #[error(
+        "task `{task}`: output `{output}` is {size} bytes, over the limit of {limit} bytes for \
+         scalar outputs; write large data to a `File` output instead"
+    )]
+    OutputTooLarge {
+        /// The node name.
+        task: String,
+        /// The output name.
+        output: String,
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// A secret's value could not be read on the host.
+    #[error("task `{task}`: secret `{secret}` cannot be read from {source_description}; set it before the run")]
+    SecretMissing {
+        /// The node name.
+        task: String,
+        /// The variable's name in the container.
+        secret: String,
+        /// Where it was looked up, such as `the host variable API_TOKEN`.
+        source_description: String,
+    },
+
+    /// Every attempt of a task failed.
+    #[error("task `{task}` failed after {} attempts:{}", attempts.len(), attempt_lines(attempts))]
+    RetriesExhausted {
+        /// The node name.
+        task: String,
+        /// The cause of each attempt's failure, in order.
+        attempts: Vec<Error>,
+    },
+
+    /// A task was stopped because the run was cancelled.
+    #[error("task `{task}` was cancelled because {reason}")]
+    Cancelled {
+        /// The node name.
+        task: String,
+        /// Why the run was cancelled.
+        reason: String,
+    },
+
+    /// The run was stopped by a signal.
+    #[error("workflow `{workflow}` was interrupted by {signal}; its containers were removed")]
+    Interrupted {
+        /// The workflow name.
+        workflow: String,
+        /// `SIGINT` or `SIGTERM`.
+        signal: &'static str,
+    },
 }
 
 fn log_tail_suffix(tail: &str) -> String {
@@ -264,4 +339,12 @@ fn log_tail_suffix(tail: &str) -> String {
     } else {
         format!("; last lines of its output:\n{tail}")
     }
+}
+
+fn attempt_lines(attempts: &[Error]) -> String {
+    attempts
+        .iter()
+        .enumerate()
+        .map(|(number, error)| format!("\n    attempt {}: {error}", number + 1))
+        .collect()
 }

@@ -23,10 +23,13 @@ mod workflow;
 
 pub use docker::{DockerExecutor, DockerExecutorBuilder};
 pub use error::Error;
-pub use executor::{Executor, Job};
+pub use executor::{Attempt, AttemptDetails, Executor, Job};
 pub use report::{NodeReport, NodeState, RunReport};
 pub use scheduler::{run_task, RunOptions};
-pub use spec::{ArgTemplate, MetadataFormat, ParamSpec, Quoting, Segment, TaskSpec};
+pub use spec::{
+    ArgTemplate, MetadataFormat, ParamSpec, PodTemplate, Quoting, RunAs, SecretSource, SecretSpec,
+    Segment, Settings, TaskSpec,
+};
 pub use task::{Binding, ContainerTask, NodeOutputs, NodeRef, OutputRef, Source};
 pub use value::{Dir, File, TaskValue, Value, ValueType};
 pub use workflow::Workflow;
@@ -34,7 +37,10 @@ pub use workflow::Workflow;
 /// Re-exports for the code that `container_task!` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::spec::{ArgTemplate, MetadataFormat, ParamSpec, Quoting, Segment, TaskSpec};
+    pub use crate::spec::{
+        ArgTemplate, MetadataFormat, ParamSpec, PodTemplate, Quoting, RunAs, SecretSource,
+        SecretSpec, Segment, Settings, TaskSpec,
+    };
     pub use crate::task::{Binding, ContainerTask, NodeOutputs, NodeRef, OutputRef, Source};
     pub use crate::value::{Dir, File, TaskValue, Value, ValueType};
     pub use ::chrono::{self, DateTime, Utc};

@@ -123,7 +123,7 @@ impl<'w> Run<'w> {
                     let started = Instant::now();
                     let spec = job.spec;
                     let node = job.node.clone();
-                    let result = executor.execute(job).await;
+                    let result = executor.execute(job).await.result;
                     let result = result.and_then(|values| check_outputs(&node, spec, values));
                     (index, result, started.elapsed())
                 });
@@ -150,11 +150,7 @@ impl<'w> Run<'w> {
                 },
             })
             .collect();
-        Job {
-            node: node.name.clone(),
-            spec: node.spec,
-            inputs,
-        }
+        Job::new(node.name.clone(), node.spec, inputs)
     }
 
     fn finish(&mut self, index: NodeIndex, result: Result<Vec<Value>, Error>, elapsed: Duration) {
@@ -244,12 +240,8 @@ pub async fn run_task<T: ContainerTask>(
 ) -> Result<T::Outputs, Error> {
     let _ = task;
     let spec = T::spec();
-    let job = Job {
-        node: spec.name.to_owned(),
-        spec,
-        inputs: T::input_values(inputs),
-    };
-    let values = executor.execute(job).await?;
+    let job = Job::new(spec.name, spec, T::input_values(inputs));
+    let values = executor.execute(job).await.result?;
     let values = check_outputs(spec.name, spec, values)?;
     T::outputs_from_values(values).ok_or_else(|| Error::OutputsMismatch {
         task: spec.name.to_owned(),

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use futures::future::BoxFuture;
 
 use super::*;
+use crate::executor::Attempt;
 use crate::spec::{MetadataFormat, ParamSpec};
 use crate::task::{Binding, NodeOutputs, NodeRef, OutputRef};
 use crate::value::{TaskValue, ValueType};
@@ -33,7 +34,7 @@ static ADD: TaskSpec = TaskSpec {
     output_data_dir: "/var/outputs",
     block_network: false,
     metadata_format: MetadataFormat::Json,
-    env: &[],
+    ..TaskSpec::DEFAULT
 };
 
 struct Add;
@@ -97,8 +98,14 @@ struct Adder {
 }
 
 impl Executor for Adder {
-    fn execute(&self, job: Job) -> BoxFuture<'_, Result<Vec<Value>, Error>> {
-        Box::pin(async move {
+    fn execute(&self, job: Job) -> BoxFuture<'_, Attempt> {
+        Box::pin(async move { Attempt::from_result(self.add(job).await) })
+    }
+}
+
+impl Adder {
+    async fn add(&self, job: Job) -> Result<Vec<Value>, Error> {
+        {
             self.started.fetch_add(1, Ordering::SeqCst);
             let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
             self.peak.fetch_max(now, Ordering::SeqCst);
@@ -117,7 +124,7 @@ impl Executor for Adder {
                 });
             }
             Ok(vec![Value::Int(a + b)])
-        })
+        }
     }
 }
 

@@ -39,7 +39,7 @@ pub const BASE: TaskSpec = TaskSpec {
     output_data_dir: "/var/outputs",
     block_network: true,
     metadata_format: MetadataFormat::Json,
-    env: &[],
+    ..TaskSpec::DEFAULT
 };
 
 pub const fn param(name: &'static str, ty: ValueType) -> ParamSpec {
@@ -52,11 +52,7 @@ pub const fn input(index: usize, quoting: Quoting) -> Segment {
 
 /// Builds a job whose node name is the task name.
 pub fn job(spec: &'static TaskSpec, inputs: Vec<Value>) -> Job {
-    Job {
-        node: spec.name.to_owned(),
-        spec,
-        inputs,
-    }
+    Job::new(spec.name, spec, inputs)
 }
 
 pub async fn executor() -> DockerExecutor {
@@ -70,7 +66,7 @@ pub async fn run(
     spec: &'static TaskSpec,
     inputs: Vec<Value>,
 ) -> Result<Vec<Value>, Error> {
-    executor.execute(job(spec, inputs)).await
+    executor.execute(job(spec, inputs)).await.result
 }
 
 /// Returns the ids of all containers, running or not, that carry the run

@@ -106,7 +106,7 @@ async fn output_lines_carry_node_name() {
     let executor = executor().await;
     let mut job = job(&TALKS, vec![]);
     job.node = "talks-node".to_owned();
-    executor.execute(job).await.unwrap();
+    executor.execute(job).await.result.unwrap();
 
     for (line, stream) in [("to stdout", "stdout"), ("to stderr", "stderr")] {
         let events = capture.find("talks-node", line);
@@ -143,7 +143,7 @@ async fn failure_is_logged_with_error() {
     let executor = executor().await;
     let mut job = job(&FAILS, vec![]);
     job.node = "fails-node".to_owned();
-    let error = executor.execute(job).await.unwrap_err();
+    let error = executor.execute(job).await.result.unwrap_err();
 
     let events = capture.find("fails-node", "task failed");
     assert_eq!(events.len(), 1, "{events:?}");

@@ -92,7 +92,7 @@ async fn overhead_per_job() {
     std::fs::create_dir(host_dir.path().join("outputs")).unwrap();
     // One round of each first, so the image check and connections are warm.
     raw_round(&docker, host_dir.path(), true).await;
-    executor.execute(job(&TRUE, vec![])).await.unwrap();
+    executor.execute(job(&TRUE, vec![])).await.result.unwrap();
 
     // The three kinds alternate within each round, so that they share any
     // drift in the daemon's speed, which is large on a busy machine.
@@ -107,7 +107,7 @@ async fn overhead_per_job() {
         raw_like_executor.push(started.elapsed());
 
         let started = Instant::now();
-        executor.execute(job(&TRUE, vec![])).await.unwrap();
+        executor.execute(job(&TRUE, vec![])).await.result.unwrap();
         jobs.push(started.elapsed());
     }
     println!("rounds: {ROUNDS}, medians:");
