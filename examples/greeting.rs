@@ -5,6 +5,8 @@
 //!
 //! Run with `cargo run --example greeting -- --name Ada`.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 use containerflow::{container_task, run_task, DockerExecutor};
 use tracing_subscriber::EnvFilter;
@@ -35,11 +37,19 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), containerflow::Error> {
+async fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).init();
-    let args = Args::parse();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
+async fn run(args: Args) -> Result<(), containerflow::Error> {
     let executor = DockerExecutor::connect().await?;
     let outputs = run_task(&executor, Greeting, GreetingInputs { name: args.name }).await?;
     println!("{outputs:?}");

@@ -4,6 +4,8 @@
 //!
 //! Run with `cargo run --release --example transfer -- --mebibytes 256`.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 use containerflow::{container_task, DockerExecutor, Workflow};
 use tracing_subscriber::EnvFilter;
@@ -57,11 +59,19 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt().with_env_filter(filter).init();
-    let args = Args::parse();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut workflow = Workflow::new("transfer");
     let made = workflow.add(
         "make_payload",

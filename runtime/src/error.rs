@@ -257,6 +257,16 @@ pub enum Error {
         message: String,
     },
 
+    /// The run records directory could not be created.
+    #[error("cannot create the run records directory `{}`: {source}; choose another with `RunOptions::records`", path.display())]
+    Records {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// An attempt ran past its timeout and its container was killed.
     #[error("task `{task}` timed out after {}; raise its `timeout` or make the command faster", crate::duration::format_go(*timeout))]
     TimedOut {
@@ -331,6 +341,26 @@ pub enum Error {
         /// `SIGINT` or `SIGTERM`.
         signal: &'static str,
     },
+}
+
+impl Error {
+    /// Returns true for failures that another attempt may not repeat: the
+    /// command failed, timed out, ran out of memory or wrote bad outputs,
+    /// or a Docker call failed. Mistakes in the inputs, a missing image or
+    /// secret, and cancellation are not retried.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::Docker { .. }
+                | Error::NonZeroExit { .. }
+                | Error::TaskReportedError { .. }
+                | Error::OutputMissing { .. }
+                | Error::OutputInvalid { .. }
+                | Error::OutputTooLarge { .. }
+                | Error::TimedOut { .. }
+                | Error::OutOfMemory { .. }
+        )
+    }
 }
 
 fn log_tail_suffix(tail: &str) -> String {

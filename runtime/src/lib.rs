@@ -12,6 +12,7 @@ mod image;
 mod logs;
 mod metadata;
 mod outputs;
+mod records;
 mod render;
 mod report;
 mod scheduler;
@@ -25,14 +26,14 @@ pub use docker::{DockerExecutor, DockerExecutorBuilder};
 pub use error::Error;
 pub use executor::{Attempt, AttemptDetails, Executor, Job};
 pub use report::{NodeReport, NodeState, RunReport};
-pub use scheduler::{run_task, RunOptions};
+pub use scheduler::{run_task, run_task_with, Progress, RunOptions};
 pub use spec::{
     ArgTemplate, MetadataFormat, ParamSpec, PodTemplate, Quoting, RunAs, SecretSource, SecretSpec,
     Segment, Settings, TaskSpec,
 };
 pub use task::{Binding, ContainerTask, NodeOutputs, NodeRef, OutputRef, Source};
 pub use value::{Dir, File, TaskValue, Value, ValueType};
-pub use workflow::Workflow;
+pub use workflow::{Overrides, Workflow};
 
 /// Re-exports for the code that `container_task!` generates. Not a public API.
 #[doc(hidden)]

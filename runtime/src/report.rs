@@ -45,6 +45,11 @@ pub enum NodeState {
         /// Wall-clock time until the failure.
         elapsed: Duration,
     },
+    /// The task was stopped, or never started, because the run was cancelled.
+    Cancelled {
+        /// Why: fail-fast after a failure, or a signal.
+        reason: String,
+    },
     /// The task did not run because a task it depends on failed.
     Skipped {
         /// The name of the failed upstream node.
@@ -69,6 +74,11 @@ impl RunReport {
     /// Returns every node's outcome, in the order the nodes were added.
     pub fn nodes(&self) -> &[NodeReport] {
         &self.nodes
+    }
+
+    /// Returns every node's outcome, consuming the report.
+    pub fn into_nodes(self) -> Vec<NodeReport> {
+        self.nodes
     }
 
     /// Returns true when every task succeeded.
@@ -137,6 +147,9 @@ impl RunReport {
             NodeState::Skipped { failed_upstream } => Err(no_outputs(format!(
                 "was skipped because `{failed_upstream}` failed"
             ))),
+            NodeState::Cancelled { reason } => {
+                Err(no_outputs(format!("was cancelled because {reason}")))
+            }
         }
     }
 

@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use petgraph::algo::{is_cyclic_directed, kosaraju_scc};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::error::Error;
-use crate::spec::TaskSpec;
+use crate::spec::{RunAs, Settings, TaskSpec};
 use crate::task::{ContainerTask, NodeRef, Source};
 
 /// Gives every workflow a distinct id, so a handle from one workflow is
@@ -56,6 +57,7 @@ pub(crate) struct Node {
     pub(crate) name: String,
     pub(crate) spec: &'static TaskSpec,
     pub(crate) sources: Vec<Source>,
+    pub(crate) overrides: Overrides,
 }
 
 /// A binding from output `output` of the source node to input `input` of the target node.
@@ -104,23 +106,49 @@ impl Workflow {
         task: T,
         bindings: T::Bindings,
     ) -> T::OutputRefs {
+        self.add_with(node, task, bindings, Overrides::default())
+    }
+
+    /// Adds a call like [`add`](Self::add), with some of the task's declared
+    /// settings replaced for this call only.
+    pub fn add_with<T: ContainerTask>(
+        &mut self,
+        node: impl Into<String>,
+        task: T,
+        bindings: T::Bindings,
+        overrides: Overrides,
+    ) -> T::OutputRefs {
         let _ = task;
-        let name = node.into();
-        let spec = T::spec();
-        let sources = T::binding_sources(bindings);
+        let node = self.add_node(
+            node.into(),
+            T::spec(),
+            T::binding_sources(bindings),
+            overrides,
+        );
+        T::output_refs(node)
+    }
+
+    pub(crate) fn add_node(
+        &mut self,
+        name: String,
+        spec: &'static TaskSpec,
+        sources: Vec<Source>,
+        overrides: Overrides,
+    ) -> NodeRef {
         let index = self.graph.add_node(Node {
             name: name.clone(),
             spec,
             sources: sources.clone(),
+            overrides,
         });
         self.connect(index, spec, &sources);
         if self.node_names.insert(name.clone(), index).is_some() {
             self.problems.push(Problem::DuplicateNode(name));
         }
-        T::output_refs(NodeRef {
+        NodeRef {
             workflow: self.id,
             index: index.index(),
-        })
+        }
     }
 
     fn connect(&mut self, target: NodeIndex, spec: &TaskSpec, sources: &[Source]) {
@@ -199,5 +227,97 @@ impl Workflow {
 
     pub(crate) fn graph(&self) -> &DiGraph<Node, Edge> {
         &self.graph
+    }
+}
+
+/// Settings of one workflow call that replace the task's declared ones.
+///
+/// Each setting left unset keeps the declaration's value.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use containerflow_runtime::Overrides;
+///
+/// let overrides = Overrides::new()
+///     .timeout(Duration::from_secs(30))
+///     .retries(2)
+///     .env("LOG_LEVEL", "debug");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    timeout: Option<Duration>,
+    retries: Option<u32>,
+    retry_delay: Option<Duration>,
+    cpus: Option<f64>,
+    memory: Option<u64>,
+    user: Option<RunAs>,
+    env: Vec<(String, String)>,
+}
+
+impl Overrides {
+    /// Creates overrides that change nothing.
+    pub fn new() -> Self {
+        Overrides::default()
+    }
+
+    /// Sets the wall-clock limit of each attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets how many times a failed attempt is retried.
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = Some(retries);
+        self
+    }
+
+    /// Sets the delay before the first retry; each later retry waits twice as long.
+    pub fn retry_delay(mut self, delay: Duration) -> Self {
+        self.retry_delay = Some(delay);
+        self
+    }
+
+    /// Sets the CPU limit in cores.
+    pub fn cpus(mut self, cpus: f64) -> Self {
+        self.cpus = Some(cpus);
+        self
+    }
+
+    /// Sets the memory limit in bytes.
+    pub fn memory(mut self, bytes: u64) -> Self {
+        self.memory = Some(bytes);
+        self
+    }
+
+    /// Sets the user the command runs as.
+    pub fn user(mut self, user: RunAs) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// Adds an environment variable, set after the declared ones.
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Returns `settings` with every override applied.
+    pub fn apply(&self, settings: Settings) -> Settings {
+        Settings {
+            timeout: self.timeout.or(settings.timeout),
+            retries: self.retries.unwrap_or(settings.retries),
+            retry_delay: self.retry_delay.unwrap_or(settings.retry_delay),
+            cpus: self.cpus.or(settings.cpus),
+            memory: self.memory.or(settings.memory),
+            user: self.user.unwrap_or(settings.user),
+        }
+    }
+
+    /// Returns the environment variables added by the call.
+    pub fn extra_env(&self) -> &[(String, String)] {
+        &self.env
     }
 }

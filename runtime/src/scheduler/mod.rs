@@ -1,0 +1,431 @@
+//! Runs a workflow graph: every node as soon as its inputs are known, up to a
+//! limit at a time, and nothing downstream of a failure.
+
+mod attempts;
+mod options;
+mod progress;
+mod signals;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+use chrono::Utc;
+use futures::stream::{FuturesUnordered, StreamExt};
+use petgraph::graph::NodeIndex;
+use petgraph::visit::{Dfs, EdgeRef};
+use petgraph::Direction;
+
+pub use options::{Progress, RunOptions};
+
+use crate::error::Error;
+use crate::executor::{Executor, Job};
+use crate::records::{NodeSummary, RunRecords, RunSummary};
+use crate::report::{NodeReport, NodeState, RunReport};
+use crate::task::{ContainerTask, Source};
+use crate::value::Value;
+use crate::workflow::{Overrides, Workflow};
+use attempts::{run_attempts, NodeOutcome};
+use progress::ProgressDisplay;
+use signals::Signals;
+
+impl Workflow {
+    /// Runs the workflow with default [`RunOptions`].
+    ///
+    /// # Errors
+    ///
+    /// See [`run_with`](Self::run_with).
+    pub async fn run(&self, executor: &dyn Executor) -> Result<RunReport, Error> {
+        self.run_with(executor, &RunOptions::default()).await
+    }
+
+    /// Runs the workflow: each task once all its inputs are known, at most
+    /// `options.max_parallel` at a time, each failed attempt retried as its
+    /// settings say.
+    ///
+    /// A failed task's outputs are never passed on: every task downstream of
+    /// it is skipped. Other tasks run to completion, or, with
+    /// `options.fail_fast`, running tasks are stopped and their containers
+    /// removed. The report lists each task's state.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error when the workflow is invalid (see
+    /// [`validate`](Workflow::validate)), when the records directory cannot
+    /// be created, and [`Error::Interrupted`] when SIGINT or SIGTERM stopped
+    /// the run (after every container was removed and the records written).
+    /// Task failures are in the report, not errors.
+    pub async fn run_with(
+        &self,
+        executor: &dyn Executor,
+        options: &RunOptions,
+    ) -> Result<RunReport, Error> {
+        self.validate()?;
+        let signals = Signals::install(options.handle_signals);
+        let started_at = Utc::now();
+        let records = match &options.records {
+            Some(base) => Some(RunRecords::create(base, self, started_at)?),
+            None => None,
+        };
+        let started = Instant::now();
+        tracing::info!(
+            workflow = %self.name(),
+            tasks = self.len(),
+            records = records.as_ref().map(|records| records.dir().display().to_string()),
+            "workflow started"
+        );
+        let attempts: Vec<AtomicU32> = (0..self.len()).map(|_| AtomicU32::new(0)).collect();
+        let mut run = Run::new(self, options, records.as_ref(), started_at, &attempts);
+        run.write_record("running");
+        let interrupted = run.drive(executor, signals).await;
+        let status = match (interrupted, run.all_succeeded()) {
+            (Some(_), _) => "interrupted",
+            (None, true) => "succeeded",
+            (None, false) => "failed",
+        };
+        run.write_record(status);
+        let report = run.into_report();
+        tracing::info!(
+            workflow = %self.name(),
+            status,
+            succeeded = report.succeeded().count(),
+            failed = report.failures().count(),
+            skipped = report.skipped().count(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "workflow finished"
+        );
+        match interrupted {
+            Some(signal) => Err(Error::Interrupted {
+                workflow: self.name().to_owned(),
+                signal,
+            }),
+            None => Ok(report),
+        }
+    }
+}
+
+/// The state of a run in progress.
+struct Run<'w> {
+    workflow: &'w Workflow,
+    options: &'w RunOptions,
+    records: Option<&'w RunRecords>,
+    started_at: chrono::DateTime<Utc>,
+    /// Number of upstream edges whose source has not succeeded yet, per node.
+    waiting_on: Vec<usize>,
+    states: Vec<Option<NodeState>>,
+    /// The attempt each node is on; 0 until it starts. Outside the struct,
+    /// so running futures can update it while the scheduler changes the rest.
+    attempts: &'w [AtomicU32],
+    ready: VecDeque<NodeIndex>,
+    progress: ProgressDisplay,
+}
+
+impl<'w> Run<'w> {
+    fn new(
+        workflow: &'w Workflow,
+        options: &'w RunOptions,
+        records: Option<&'w RunRecords>,
+        started_at: chrono::DateTime<Utc>,
+        attempts: &'w [AtomicU32],
+    ) -> Self {
+        let graph = workflow.graph();
+        let waiting_on: Vec<usize> = graph
+            .node_indices()
+            .map(|index| graph.edges_directed(index, Direction::Incoming).count())
+            .collect();
+        let ready = graph
+            .node_indices()
+            .filter(|index| waiting_on[index.index()] == 0)
+            .collect();
+        Run {
+            workflow,
+            options,
+            records,
+            started_at,
+            waiting_on,
+            states: (0..graph.node_count()).map(|_| None).collect(),
+            attempts,
+            ready,
+            progress: ProgressDisplay::new(options.progress, graph.node_count()),
+        }
+    }
+
+    /// Runs nodes until none is left, a failure stops a fail-fast run, or a
+    /// signal arrives. Returns the signal's name when one stopped the run.
+    async fn drive(
+        &mut self,
+        executor: &dyn Executor,
+        mut signals: Signals,
+    ) -> Option<&'static str> {
+        let max_parallel = self.options.max_parallel.max(1);
+        let mut running = FuturesUnordered::new();
+        let mut stop = None;
+        loop {
+            while stop.is_none() && running.len() < max_parallel {
+                let Some(index) = self.ready.pop_front() else {
+                    break;
+                };
+                let job = self.job(index);
+                let (attempts, records) = (&self.attempts[index.index()], self.records);
+                self.progress.started();
+                running.push(async move {
+                    let outcome =
+                        run_attempts(executor, job, attempts, records, index.index()).await;
+                    (index, outcome)
+                });
+            }
+            if running.is_empty() || stop.is_some() {
+                break;
+            }
+            tokio::select! {
+                signal = signals.recv() => {
+                    tracing::warn!(workflow = %self.workflow.name(), signal, "stopping the run");
+                    stop = Some(Stop::Signal(signal));
+                }
+                Some((index, outcome)) = running.next() => {
+                    let failed = self.finish(index, outcome);
+                    if failed && self.options.fail_fast {
+                        let name = self.workflow.graph()[index].name.clone();
+                        stop = Some(Stop::FailFast(name));
+                    }
+                }
+            }
+        }
+        drop(running);
+        let stop = stop?;
+        executor.cleanup().await;
+        self.cancel_the_rest(&stop.reason());
+        match stop {
+            Stop::Signal(signal) => Some(signal),
+            Stop::FailFast(_) => None,
+        }
+    }
+
+    fn job(&self, index: NodeIndex) -> Job {
+        let node = &self.workflow.graph()[index];
+        let inputs = node
+            .sources
+            .iter()
+            .map(|source| match source {
+                Source::Value(value) => value.clone(),
+                Source::Output { node, output } => match &self.states[node.index] {
+                    Some(NodeState::Succeeded { outputs, .. }) => outputs[*output].clone(),
+                    _ => {
+                        unreachable!("a node is ready only after all its upstream nodes succeeded")
+                    }
+                },
+            })
+            .collect();
+        let mut job = Job::new(node.name.clone(), node.spec, inputs);
+        job.settings = node.overrides.apply(node.spec.settings);
+        job.env = node.overrides.extra_env().to_vec();
+        job
+    }
+
+    /// Records a node's outcome; returns true when it failed.
+    fn finish(&mut self, index: NodeIndex, outcome: NodeOutcome) -> bool {
+        let NodeOutcome { result, elapsed } = outcome;
+        let failed = result.is_err();
+        match result {
+            Ok(outputs) => {
+                self.states[index.index()] = Some(NodeState::Succeeded { outputs, elapsed });
+                self.release_downstream(index);
+            }
+            Err(error) => {
+                let name = &self.workflow.graph()[index].name;
+                tracing::error!(task = %name, error = %error, "task failed");
+                self.skip_downstream(index);
+                self.states[index.index()] = Some(NodeState::Failed { error, elapsed });
+            }
+        }
+        self.progress.finished(failed);
+        failed
+    }
+
+    fn release_downstream(&mut self, index: NodeIndex) {
+        for edge in self.workflow.graph().edges(index) {
+            let target = edge.target();
+            self.waiting_on[target.index()] -= 1;
+            if self.waiting_on[target.index()] == 0 {
+                self.ready.push_back(target);
+            }
+        }
+    }
+
+    /// Marks every node reachable from the failed node `index` as skipped,
+    /// unless an earlier failure already did.
+    fn skip_downstream(&mut self, index: NodeIndex) {
+        let graph = self.workflow.graph();
+        let failed = &graph[index].name;
+        let mut walk = Dfs::new(graph, index);
+        walk.next(graph);
+        while let Some(reached) = walk.next(graph) {
+            let state = &mut self.states[reached.index()];
+            if state.is_none() {
+                tracing::warn!(task = %graph[reached].name, upstream = %failed, "task skipped");
+                *state = Some(NodeState::Skipped {
+                    failed_upstream: failed.clone(),
+                });
+                self.progress.skipped();
+            }
+        }
+    }
+
+    /// Marks every node without a state, running or not started, as cancelled.
+    fn cancel_the_rest(&mut self, reason: &str) {
+        let graph = self.workflow.graph();
+        for (index, state) in self.states.iter_mut().enumerate() {
+            if state.is_some() {
+                continue;
+            }
+            let node = &graph[NodeIndex::new(index)];
+            if self.attempts[index].load(Ordering::SeqCst) > 0 {
+                tracing::warn!(task = %node.name, reason, "task cancelled");
+            }
+            *state = Some(NodeState::Cancelled {
+                reason: reason.to_owned(),
+            });
+        }
+    }
+
+    fn all_succeeded(&self) -> bool {
+        self.states
+            .iter()
+            .all(|state| matches!(state, Some(NodeState::Succeeded { .. })))
+    }
+
+    fn write_record(&self, status: &str) {
+        let Some(records) = self.records else {
+            return;
+        };
+        let graph = self.workflow.graph();
+        let nodes = graph
+            .node_indices()
+            .map(|index| NodeSummary {
+                name: &graph[index].name,
+                task: graph[index].spec.name,
+                attempts: self.attempts[index.index()].load(Ordering::SeqCst),
+                state: self.states[index.index()].as_ref(),
+            })
+            .collect();
+        let finished = (status != "running").then(Utc::now);
+        records.write_run(&RunSummary {
+            workflow: self.workflow.name(),
+            status,
+            started: self.started_at,
+            finished,
+            max_parallel: self.options.max_parallel,
+            fail_fast: self.options.fail_fast,
+            nodes,
+        });
+    }
+
+    fn into_report(self) -> RunReport {
+        self.progress.done();
+        let graph = self.workflow.graph();
+        let nodes = graph
+            .node_indices()
+            .zip(self.states)
+            .map(|(index, state)| NodeReport {
+                name: graph[index].name.clone(),
+                task: graph[index].spec.name,
+                state: state.expect("the run ends only when every node has a state"),
+            })
+            .collect();
+        RunReport::new(self.workflow.name().to_owned(), self.workflow.id(), nodes)
+    }
+}
+
+/// Why a run stopped before every node ran.
+enum Stop {
+    Signal(&'static str),
+    FailFast(String),
+}
+
+impl Stop {
+    fn reason(&self) -> String {
+        match self {
+            Stop::Signal(signal) => format!("the run received {signal}"),
+            Stop::FailFast(node) => format!("task `{node}` failed and the run is fail-fast"),
+        }
+    }
+}
+
+/// Runs one task outside any workflow, with default [`RunOptions`], and
+/// returns its typed outputs.
+///
+/// # Errors
+///
+/// Returns the task's error when it cannot start or fails (after its
+/// retries), and the errors of [`Workflow::run_with`].
+pub async fn run_task<T: ContainerTask>(
+    executor: &dyn Executor,
+    task: T,
+    inputs: T::Inputs,
+) -> Result<T::Outputs, Error> {
+    run_task_with(
+        executor,
+        task,
+        inputs,
+        Overrides::default(),
+        &RunOptions::default(),
+    )
+    .await
+}
+
+/// Runs one task outside any workflow like [`run_task`], with some of its
+/// settings overridden and with the given run options.
+///
+/// # Errors
+///
+/// See [`run_task`].
+pub async fn run_task_with<T: ContainerTask>(
+    executor: &dyn Executor,
+    task: T,
+    inputs: T::Inputs,
+    overrides: Overrides,
+    options: &RunOptions,
+) -> Result<T::Outputs, Error> {
+    let _ = task;
+    let spec = T::spec();
+    let mut workflow = Workflow::new(spec.name);
+    let sources = T::input_values(inputs)
+        .into_iter()
+        .map(Source::Value)
+        .collect();
+    workflow.add_node(spec.name.to_owned(), spec, sources, overrides);
+    let report = workflow.run_with(executor, options).await?;
+    let state = report.into_nodes().pop().map(|node| node.state);
+    match state {
+        Some(NodeState::Succeeded { outputs, .. }) => {
+            T::outputs_from_values(outputs).ok_or_else(|| Error::OutputsMismatch {
+                task: spec.name.to_owned(),
+            })
+        }
+        Some(NodeState::Failed { error, .. }) => Err(error),
+        _ => unreachable!("a lone task either succeeds or fails"),
+    }
+}
+
+/// Checks that an executor returned one value of the declared type per output.
+fn check_outputs(
+    node: &str,
+    spec: &crate::spec::TaskSpec,
+    values: Vec<Value>,
+) -> Result<Vec<Value>, Error> {
+    let matches = values.len() == spec.outputs.len()
+        && values
+            .iter()
+            .zip(spec.outputs)
+            .all(|(value, param)| value.value_type() == param.ty);
+    if matches {
+        Ok(values)
+    } else {
+        Err(Error::OutputsMismatch {
+            task: node.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
