@@ -1,6 +1,45 @@
 //! Substitution of input values into a task's command templates.
 
 use crate::spec::{ArgTemplate, Quoting, Segment};
+use crate::value::Value;
+
+/// The text substituted for an input's placeholders, and whether it is escaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Substitution {
+    /// A string or a container path, escaped per the placeholder's [`Quoting`].
+    Escaped(String),
+    /// A rendered number, bool, datetime or duration. It contains only
+    /// characters that no shell treats specially, so it is inserted as it is
+    /// and `$(({{.inputs.n}} * 2))` in a script stays arithmetic.
+    ShellSafe(String),
+}
+
+impl Substitution {
+    /// Picks the substitution for `value`, whose text is `text`: the rendered
+    /// scalar, or the path inside the container of a `File` or `Dir`.
+    ///
+    /// A scalar other than a string whose text is not shell-safe is escaped
+    /// after all. No rendering produces such text today, and the unit tests
+    /// check that, but the fallback keeps a future change to
+    /// [`Value::render`] from opening an injection.
+    pub(crate) fn for_value(value: &Value, text: String) -> Substitution {
+        match value {
+            Value::String(_) | Value::File(_) | Value::Dir(_) => Substitution::Escaped(text),
+            _ if is_shell_safe(&text) => Substitution::ShellSafe(text),
+            _ => Substitution::Escaped(text),
+        }
+    }
+}
+
+/// Returns true when `text` is non-empty and made only of ASCII letters and
+/// digits, `+`, `-`, `.`, `:` and `µ`, none of which a POSIX shell treats
+/// specially in any quoting context.
+fn is_shell_safe(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | ':' | 'µ'))
+}
 
 /// A placeholder that refers to an input the task does not declare.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,11 +53,10 @@ pub(crate) struct PlaceholderOutOfRange {
 /// Renders each template into one argv element, substituting `inputs[index]`
 /// for every placeholder.
 ///
-/// `inputs` contains the text of each input in declaration order: the rendered
-/// value of a scalar, or the path inside the container of a `File` or `Dir`.
+/// `inputs` contains the substitution of each input in declaration order.
 pub(crate) fn render_argv(
     templates: &[ArgTemplate],
-    inputs: &[String],
+    inputs: &[Substitution],
 ) -> Result<Vec<String>, PlaceholderOutOfRange> {
     templates
         .iter()
@@ -28,18 +66,21 @@ pub(crate) fn render_argv(
 
 fn render_argument(
     template: &ArgTemplate,
-    inputs: &[String],
+    inputs: &[Substitution],
 ) -> Result<String, PlaceholderOutOfRange> {
     let mut argument = String::with_capacity(template.source.len());
     for segment in template.segments {
         match *segment {
             Segment::Text(text) => argument.push_str(text),
             Segment::Input { index, quoting } => {
-                let value = inputs.get(index).ok_or(PlaceholderOutOfRange {
+                let input = inputs.get(index).ok_or(PlaceholderOutOfRange {
                     argument: template.source,
                     index,
                 })?;
-                push_quoted(&mut argument, value, quoting);
+                match input {
+                    Substitution::Escaped(text) => push_quoted(&mut argument, text, quoting),
+                    Substitution::ShellSafe(text) => argument.push_str(text),
+                }
             }
         }
     }
@@ -164,9 +205,13 @@ mod tests {
         segments: &[Segment::Text("-c")],
     };
 
+    fn escaped(text: &str) -> Substitution {
+        Substitution::Escaped(text.to_owned())
+    }
+
     #[test]
     fn argv_has_one_element_per_template() {
-        let inputs = ["O'Brien".to_owned(), "/var/outputs/a b".to_owned()];
+        let inputs = [escaped("O'Brien"), escaped("/var/outputs/a b")];
         let argv = render_argv(&[PLAIN, GREETING], &inputs).unwrap();
         assert_eq!(argv, ["-c", "echo 'O'\\''Brien' > '/var/outputs/a b'"]);
     }
@@ -182,8 +227,101 @@ mod tests {
 
     #[test]
     fn unknown_input_index_is_rejected() {
-        let error = render_argv(&[GREETING], &["only one".to_owned()]).unwrap_err();
+        let error = render_argv(&[GREETING], &[escaped("only one")]).unwrap_err();
         assert_eq!(error.argument, GREETING.source);
         assert_eq!(error.index, 1);
+    }
+
+    static DOUBLE: ArgTemplate = ArgTemplate {
+        source: "echo $(({{.inputs.n}} * 2))",
+        segments: &[
+            Segment::Text("echo $(("),
+            Segment::Input {
+                index: 0,
+                quoting: Quoting::ShellBare,
+            },
+            Segment::Text(" * 2))"),
+        ],
+    };
+
+    fn substitute(value: Value) -> Substitution {
+        let text = value.render().unwrap();
+        Substitution::for_value(&value, text)
+    }
+
+    #[test]
+    fn scalars_other_than_strings_are_shell_safe() {
+        let instant = chrono::DateTime::from_timestamp(1_704_164_645, 6_000).unwrap();
+        let values = [
+            Value::Int(0),
+            Value::Int(i64::MIN),
+            Value::Int(i64::MAX),
+            Value::Float(0.1),
+            Value::Float(-2.5e-8),
+            Value::Float(1e300),
+            Value::Float(f64::MAX),
+            Value::Float(f64::MIN_POSITIVE),
+            Value::Float(f64::NAN),
+            Value::Float(f64::INFINITY),
+            Value::Float(f64::NEG_INFINITY),
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Datetime(instant),
+            Value::Datetime(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            Value::Duration(std::time::Duration::ZERO),
+            Value::Duration(std::time::Duration::from_nanos(1500)),
+            Value::Duration(std::time::Duration::from_secs(5400)),
+            Value::Duration(std::time::Duration::MAX),
+        ];
+        for value in values {
+            let substitution = substitute(value.clone());
+            assert!(
+                matches!(substitution, Substitution::ShellSafe(_)),
+                "{value:?} renders as {substitution:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shell_safe_values_are_not_quoted() {
+        for quoting in [
+            Quoting::ShellBare,
+            Quoting::ShellDouble,
+            Quoting::ShellSingle,
+        ] {
+            let segments = Box::leak(Box::new([
+                Segment::Text("echo $(("),
+                Segment::Input { index: 0, quoting },
+                Segment::Text(" * 2))"),
+            ]));
+            let template = ArgTemplate {
+                source: DOUBLE.source,
+                segments,
+            };
+            let argv = render_argv(&[template], &[substitute(Value::Int(-21))]).unwrap();
+            assert_eq!(argv, ["echo $((-21 * 2))"], "{quoting:?}");
+        }
+        let argv = render_argv(&[DOUBLE], &[substitute(Value::Float(1.5))]).unwrap();
+        assert_eq!(argv, ["echo $((1.5 * 2))"]);
+    }
+
+    #[test]
+    fn strings_are_still_quoted() {
+        let number_as_text = substitute(Value::String("21".into()));
+        assert_eq!(number_as_text, escaped("21"));
+        let argv = render_argv(&[DOUBLE], &[number_as_text]).unwrap();
+        assert_eq!(argv, ["echo $(('21' * 2))"]);
+
+        let injection = substitute(Value::String("1)); touch /tmp/pwned; echo $((1".into()));
+        let argv = render_argv(&[DOUBLE], &[injection]).unwrap();
+        assert_eq!(argv, ["echo $(('1)); touch /tmp/pwned; echo $((1' * 2))"]);
+    }
+
+    #[test]
+    fn unsafe_text_falls_back_to_escaping() {
+        let substitution = Substitution::for_value(&Value::Int(1), "1; rm -rf /".to_owned());
+        assert_eq!(substitution, escaped("1; rm -rf /"));
+        let empty = Substitution::for_value(&Value::Int(1), String::new());
+        assert_eq!(empty, escaped(""));
     }
 }

@@ -19,7 +19,7 @@ use serde_json::Map;
 
 use crate::error::Error;
 use crate::metadata;
-use crate::render::{self, PlaceholderOutOfRange};
+use crate::render::{self, PlaceholderOutOfRange, Substitution};
 use crate::spec::{MetadataFormat, ParamSpec, TaskSpec};
 use crate::value::{Value, ValueType};
 
@@ -70,7 +70,10 @@ pub(crate) fn stage(
     sequence: u64,
 ) -> Result<StagedJob, Error> {
     let checked = check_inputs(node, spec, inputs)?;
-    let texts: Vec<String> = checked.iter().map(|input| input.text.clone()).collect();
+    let texts: Vec<Substitution> = checked
+        .iter()
+        .map(|input| Substitution::for_value(input.value, input.text.clone()))
+        .collect();
     let out_of_range = |error: PlaceholderOutOfRange| Error::PlaceholderOutOfRange {
         task: node.to_owned(),
         argument: error.argument,
