@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use petgraph::algo::{is_cyclic_directed, kosaraju_scc};
+use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::error::Error;
@@ -195,7 +195,9 @@ impl Workflow {
             }
             None => {}
         }
-        if is_cyclic_directed(&self.graph) {
+        // `toposort` is iterative, so a chain of 100,000 nodes cannot
+        // overflow the stack.
+        if toposort(&self.graph, None).is_err() {
             return Err(Error::Cycle {
                 workflow: self.name.clone(),
                 path: self.cycle_path(),

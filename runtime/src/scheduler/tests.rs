@@ -515,3 +515,18 @@ async fn records_describe_run_and_attempts() {
         "a skipped task has no attempt"
     );
 }
+
+#[tokio::test]
+async fn long_chain_runs_without_deep_recursion() {
+    let mut workflow = Workflow::new("long");
+    let mut last = add(&mut workflow, "n0", 1, 0);
+    for index in 1..100_000 {
+        last = add(&mut workflow, &format!("n{index}"), last.sum, 0);
+    }
+    let options = quiet().max_parallel(64);
+    let report = workflow
+        .run_with(&Adder::default(), &options)
+        .await
+        .unwrap();
+    assert_eq!(report.outputs(&last).unwrap(), 1);
+}
