@@ -394,9 +394,13 @@ fn segment(segment: &Segment) -> TokenStream {
     match segment {
         Segment::Text(text) => quote!(::containerflow::__private::Segment::Text(#text)),
         Segment::Input { index, quoting } => {
-            let quoting = match quoting {
-                Quoting::Verbatim => quote!(::containerflow::__private::Quoting::Verbatim),
+            let variant = match quoting {
+                Quoting::Verbatim => quote!(Verbatim),
+                Quoting::ShellSingle => quote!(ShellSingle),
+                Quoting::ShellDouble => quote!(ShellDouble),
+                Quoting::ShellBare => quote!(ShellBare),
             };
+            let quoting = quote!(::containerflow::__private::Quoting::#variant);
             quote! {
                 ::containerflow::__private::Segment::Input { index: #index, quoting: #quoting }
             }

@@ -9,6 +9,7 @@
 mod ast;
 mod errors;
 mod expand;
+mod shell;
 mod suggest;
 mod template;
 mod types;

@@ -3,12 +3,14 @@
 //!
 //! The parser is a pure function over the element's text. It does not see
 //! the declared inputs, so `valid` resolves the names and writes the
-//! messages.
+//! messages. `{{{{` is the escape for a literal `{{`, as `{{` is in Rust's
+//! `format!`; `}}` needs no escape.
 
 /// An element split into text and placeholders, with the errors found in it.
 #[derive(Debug, PartialEq)]
 pub struct Template<'a> {
-    /// The pieces in order. Text between placeholders is never empty.
+    /// The pieces in order. A text piece is never empty, and an escaped
+    /// `{{{{` is a text piece `{{` of its own.
     pub pieces: Vec<Piece<'a>>,
     /// Malformed placeholders, in order. Their text is in no piece.
     pub errors: Vec<TemplateError<'a>>,
@@ -32,15 +34,20 @@ pub struct Placeholder<'a> {
     pub text: &'a str,
     /// The position of the opening braces.
     pub position: Position,
-    /// The escaping of the substituted value.
-    pub quoting: Quoting,
 }
 
 /// The escaping of a substituted value, mirroring the runtime's `Quoting`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
-    /// The value is inserted as it is.
+    /// The value is inserted as it is, into an argv element that no shell
+    /// reads as a script.
     Verbatim,
+    /// Inside `'...'` in a shell script.
+    ShellSingle,
+    /// Inside `"..."` in a shell script.
+    ShellDouble,
+    /// Outside any quotes in a shell script.
+    ShellBare,
 }
 
 /// The start of a placeholder in the element's text.
@@ -70,9 +77,14 @@ pub struct TemplateError<'a> {
 pub enum ErrorKind<'a> {
     /// A `{{` with no `}}` after it.
     Unclosed,
-    /// A valid placeholder with whitespace around it inside the braces, such
-    /// as `{{ .inputs.x }}`. The field is the placeholder without whitespace.
-    Whitespace(String),
+    /// A spelling that Flyte's backend accepts but its local runner does
+    /// not, such as `{{ .inputs.x }}`, `{{$inputs.x}}` or `{{.Inputs.x}}`.
+    Spelling {
+        /// The placeholder as it must be written.
+        corrected: String,
+        /// What differs from the accepted spelling, in the order above.
+        faults: Vec<SpellingFault>,
+    },
     /// `{{.outputs.NAME}}`, which does not exist: a command writes outputs to
     /// files. The field is the output name.
     Output(&'a str),
@@ -82,6 +94,19 @@ pub enum ErrorKind<'a> {
     Invalid,
 }
 
+/// A difference between a placeholder and the spelling `{{.inputs.NAME}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpellingFault {
+    /// Whitespace after `{{` or before `}}`.
+    Whitespace,
+    /// `$` in place of the `.` before `inputs`.
+    Dollar,
+    /// `inputs` in another case, such as `Inputs`.
+    Case,
+}
+
+/// The escape for a literal `{{`.
+const ESCAPED_BRACES: &str = "{{{{";
 const INPUTS_PREFIX: &str = ".inputs.";
 const OUTPUTS_PREFIX: &str = ".outputs.";
 
@@ -96,11 +121,16 @@ pub fn parse(text: &str) -> Template<'_> {
 
     while let Some(found) = text[text_start..].find("{{") {
         let open = text_start + found;
+        push_text(&mut template, &text[text_start..open]);
+        if text[open..].starts_with(ESCAPED_BRACES) {
+            push_text(&mut template, &text[open..open + 2]);
+            text_start = open + ESCAPED_BRACES.len();
+            continue;
+        }
         let position = Position {
             offset: open,
             column: text[..open].chars().count() + 1,
         };
-        push_text(&mut template, &text[text_start..open]);
 
         let Some(inner_length) = text[open + 2..].find("}}") else {
             template.errors.push(TemplateError {
@@ -137,11 +167,6 @@ fn push_placeholder<'a>(
             name,
             text,
             position,
-            // TODO: when the element is a POSIX shell script (the argument
-            // after `sh -c`), compute the quoting from the quotes open at
-            // `position.offset`, so that a value containing `'`, `"` or
-            // spaces cannot change the script.
-            quoting: Quoting::Verbatim,
         })),
         Err(kind) => template.errors.push(TemplateError {
             kind,
@@ -166,11 +191,34 @@ fn classify(inner: &str) -> Result<&str, ErrorKind<'_>> {
             return Err(ErrorKind::Output(name));
         }
     }
+    Err(respell(inner).unwrap_or(ErrorKind::Invalid))
+}
+
+/// Returns the spelling error of a placeholder that Flyte's backend would
+/// read as an input: whitespace inside the braces, `$` before `inputs`, or
+/// `inputs` in any case.
+fn respell(inner: &str) -> Option<ErrorKind<'static>> {
     let trimmed = inner.trim();
-    if trimmed != inner && classify(trimmed).is_ok() {
-        return Err(ErrorKind::Whitespace(format!("{{{{{trimmed}}}}}")));
+    let mut faults = Vec::new();
+    if trimmed != inner {
+        faults.push(SpellingFault::Whitespace);
     }
-    Err(ErrorKind::Invalid)
+    let rest = match trimmed.strip_prefix('$') {
+        Some(rest) => {
+            faults.push(SpellingFault::Dollar);
+            rest
+        }
+        None => trimmed.strip_prefix('.')?,
+    };
+    let (word, name) = rest.split_once('.')?;
+    if !word.eq_ignore_ascii_case("inputs") || !is_name(name) {
+        return None;
+    }
+    if word != "inputs" {
+        faults.push(SpellingFault::Case);
+    }
+    let corrected = format!("{{{{.inputs.{name}}}}}");
+    (!faults.is_empty()).then_some(ErrorKind::Spelling { corrected, faults })
 }
 
 /// Returns true when `name` could be a Rust identifier: letters, digits and
@@ -241,12 +289,40 @@ mod tests {
             }
         );
         assert_eq!(placeholder.text, "{{.inputs.x}}");
-        assert_eq!(placeholder.quoting, Quoting::Verbatim);
+    }
+
+    #[test]
+    fn parse_reads_four_braces_as_two() {
+        let cases: &[(&str, &[Expected])] = &[
+            ("{{{{", &[T("{{")]),
+            ("a{{{{b", &[T("a"), T("{{"), T("b")]),
+            ("{{{{.inputs.x}}", &[T("{{"), T(".inputs.x}}")]),
+            ("{{{{{{.inputs.x}}", &[T("{{"), I("x", 5)]),
+            ("{{{{{{{{", &[T("{{"), T("{{")]),
+            ("}}}}", &[T("}}}}")]),
+            ("${{{{x}}", &[T("$"), T("{{"), T("x}}")]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(pieces(text), *expected, "pieces of {text:?}");
+        }
+    }
+
+    #[test]
+    fn parse_reports_unclosed_after_escape() {
+        let template = parse("{{{{{{.inputs.x");
+        assert_eq!(template.pieces, [Piece::Text("{{")]);
+        assert_eq!(template.errors.len(), 1);
+        assert_eq!(template.errors[0].kind, ErrorKind::Unclosed);
+        assert_eq!(template.errors[0].position.column, 5);
     }
 
     #[test]
     fn parse_reports_malformed_placeholders() {
-        let whitespace = |text: &str| ErrorKind::Whitespace(text.to_owned());
+        let spelling = |faults: &[SpellingFault]| ErrorKind::Spelling {
+            corrected: "{{.inputs.x}}".to_owned(),
+            faults: faults.to_vec(),
+        };
+        let whitespace = |_: &str| spelling(&[SpellingFault::Whitespace]);
         let cases = [
             ("{{", ErrorKind::Unclosed, "{{", 1),
             ("echo {{.inputs.x", ErrorKind::Unclosed, "{{.inputs.x", 6),
@@ -271,7 +347,37 @@ mod tests {
                 1,
             ),
             ("{{.inputs. x}}", ErrorKind::Invalid, "{{.inputs. x}}", 1),
-            ("{{.Inputs.x}}", ErrorKind::Invalid, "{{.Inputs.x}}", 1),
+            (
+                "{{.Inputs.x}}",
+                spelling(&[SpellingFault::Case]),
+                "{{.Inputs.x}}",
+                1,
+            ),
+            (
+                "{{.INPUTS.x}}",
+                spelling(&[SpellingFault::Case]),
+                "{{.INPUTS.x}}",
+                1,
+            ),
+            (
+                "{{$inputs.x}}",
+                spelling(&[SpellingFault::Dollar]),
+                "{{$inputs.x}}",
+                1,
+            ),
+            (
+                "{{ $Inputs.x }}",
+                spelling(&[
+                    SpellingFault::Whitespace,
+                    SpellingFault::Dollar,
+                    SpellingFault::Case,
+                ]),
+                "{{ $Inputs.x }}",
+                1,
+            ),
+            ("{{$inputs.}}", ErrorKind::Invalid, "{{$inputs.}}", 1),
+            ("{{$x}}", ErrorKind::Invalid, "{{$x}}", 1),
+            ("{{.Outputs.x}}", ErrorKind::Invalid, "{{.Outputs.x}}", 1),
             ("{{.inputs.a-b}}", ErrorKind::Invalid, "{{.inputs.a-b}}", 1),
             ("{{.inputs.1x}}", ErrorKind::Invalid, "{{.inputs.1x}}", 1),
             ("{{.outputs.}}", ErrorKind::Invalid, "{{.outputs.}}", 1),

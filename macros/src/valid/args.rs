@@ -1,12 +1,17 @@
 //! Resolution of the placeholders in `command` and `arguments` against the
-//! declared inputs.
+//! declared inputs, with the quoting of each one.
 
 use syn::LitStr;
 
-use crate::ast::{backticked, StringArray, Task};
+use super::quoting::{arithmetic_string_message, shell_option_message, unsafe_message};
+use crate::ast::{backticked, Task};
 use crate::errors::Errors;
+use crate::shell::{self, Context, ScriptPiece};
 use crate::suggest;
-use crate::template::{self, ErrorKind, Piece, Placeholder, Quoting, TemplateError};
+use crate::template::{
+    self, ErrorKind, Piece, Placeholder, Quoting, SpellingFault, Template, TemplateError,
+};
+
 use crate::types::ValueType;
 
 /// The maximum length, in characters, of the excerpt of an unclosed
@@ -28,20 +33,54 @@ pub enum Segment {
     Input { index: usize, quoting: Quoting },
 }
 
-/// Resolves every element of `array`, reporting each malformed placeholder
-/// and each one that names an unknown input or a file or directory input.
-pub fn resolve(array: Option<&StringArray>, task: &Task, errors: &mut Errors) -> Vec<Arg> {
-    let Some(array) = array else {
-        return Vec::new();
-    };
-    array
-        .items
-        .iter()
-        .map(|literal| resolve_one(literal, task, errors))
-        .collect()
+/// The `command` and `arguments` elements with their placeholders resolved.
+pub struct Commands {
+    pub command: Vec<Arg>,
+    pub arguments: Vec<Arg>,
 }
 
-fn resolve_one(literal: &LitStr, task: &Task, errors: &mut Errors) -> Arg {
+/// The role of one element of `command ++ arguments` for the program.
+#[derive(Clone, Copy)]
+enum Role<'a> {
+    /// A plain argv element.
+    Argv,
+    /// The script after a shell's `-c`.
+    Script,
+    /// An option of the shell named here, or its script file name.
+    ShellOption(&'a str),
+}
+
+/// Resolves every element of `command` and `arguments`, reporting each
+/// malformed placeholder, each one that names an unknown input or a file
+/// or directory input, and each one at a position of a shell script where
+/// no escaping is reliable.
+pub fn resolve(task: &Task, errors: &mut Errors) -> Commands {
+    let command = task.command.as_ref().map_or(&[][..], |array| &array.items);
+    let arguments = task
+        .arguments
+        .as_ref()
+        .map_or(&[][..], |array| &array.items);
+    let sources: Vec<String> = command.iter().chain(arguments).map(LitStr::value).collect();
+    let argv: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let invocation = shell::invocation(&argv);
+
+    let mut args = Vec::new();
+    for (index, literal) in command.iter().chain(arguments).enumerate() {
+        let role = match &invocation {
+            Some(found) if found.script == Some(index) => Role::Script,
+            Some(found) if found.options.contains(&index) => Role::ShellOption(&found.shell),
+            _ => Role::Argv,
+        };
+        args.push(resolve_one(literal, role, task, errors));
+    }
+    let arguments = args.split_off(command.len());
+    Commands {
+        command: args,
+        arguments,
+    }
+}
+
+fn resolve_one(literal: &LitStr, role: Role, task: &Task, errors: &mut Errors) -> Arg {
     let source = literal.value();
     let template = template::parse(&source);
     // Messages with the byte offset they refer to, reported in that order.
@@ -51,15 +90,19 @@ fn resolve_one(literal: &LitStr, task: &Task, errors: &mut Errors) -> Arg {
         .map(|error| (error.position.offset, template_error_message(error, task)))
         .collect();
 
-    let mut segments = Vec::new();
+    let mut contexts = placeholder_contexts(&template, role).into_iter();
+    let mut segments: Vec<Segment> = Vec::new();
     for piece in &template.pieces {
         match piece {
-            Piece::Text(text) => segments.push(Segment::Text((*text).to_owned())),
-            Piece::Input(placeholder) => match input_segment(placeholder, task) {
-                Ok(Some(segment)) => segments.push(segment),
-                Ok(None) => {}
-                Err(message) => messages.push((placeholder.position.offset, message)),
-            },
+            Piece::Text(text) => push_text(&mut segments, text),
+            Piece::Input(placeholder) => {
+                let context = contexts.next().expect("one context per placeholder");
+                match input_segment(placeholder, context, role, task) {
+                    Ok(Some(segment)) => segments.push(segment),
+                    Ok(None) => {}
+                    Err(message) => messages.push((placeholder.position.offset, message)),
+                }
+            }
         }
     }
 
@@ -73,34 +116,79 @@ fn resolve_one(literal: &LitStr, task: &Task, errors: &mut Errors) -> Arg {
     }
 }
 
-/// Returns the segment of a placeholder, `None` when its input is not known
-/// because the input list did not parse, or the message for a placeholder
-/// that names an unknown input or a file or directory.
-fn input_segment(placeholder: &Placeholder, task: &Task) -> Result<Option<Segment>, String> {
+/// Appends text, joined to the text before it, as `{{{{` is its own piece.
+fn push_text(segments: &mut Vec<Segment>, text: &str) {
+    match segments.last_mut() {
+        Some(Segment::Text(previous)) => previous.push_str(text),
+        _ => segments.push(Segment::Text(text.to_owned())),
+    }
+}
+
+/// Returns the context of each placeholder of the element, in order.
+fn placeholder_contexts(template: &Template, role: Role) -> Vec<Context> {
+    if let Role::Script = role {
+        let pieces: Vec<ScriptPiece> = template
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => ScriptPiece::Text(text),
+                Piece::Input(_) => ScriptPiece::Placeholder,
+            })
+            .collect();
+        return shell::contexts(&pieces);
+    }
+    let count = template
+        .pieces
+        .iter()
+        .filter(|piece| matches!(piece, Piece::Input(_)))
+        .count();
+    vec![Context::Quoted(Quoting::Verbatim); count]
+}
+
+/// Returns the segment of a placeholder, or `None` when the input list did
+/// not parse. Returns the message when the placeholder names an unknown
+/// input or a file or directory, or sits where its value cannot be escaped.
+fn input_segment(
+    placeholder: &Placeholder,
+    context: Context,
+    role: Role,
+    task: &Task,
+) -> Result<Option<Segment>, String> {
     let Placeholder {
         name,
         text,
         position,
-        quoting,
     } = placeholder;
+    let column = position.column;
     let inputs = &task.inputs.items;
     let Some(index) = inputs.iter().position(|input| input.name == *name) else {
         if !task.inputs.complete {
             return Ok(None);
         }
-        let column = position.column;
         let mut message = format!("unknown input `{name}` in `{text}` at column {column}");
         message.push_str(&declared_inputs_help(name, task));
         return Err(message);
     };
 
-    match inputs[index].value_type {
-        Some(value_type) if value_type.is_path() => Err(path_input_message(name, text, task)),
-        _ => Ok(Some(Segment::Input {
-            index,
-            quoting: *quoting,
-        })),
+    let value_type = inputs[index].value_type;
+    if value_type.is_some_and(ValueType::is_path) {
+        return Err(path_input_message(name, text, task));
     }
+    let input_dir = &task.input_data_dir.path;
+    let quoting = match (context, role) {
+        (_, Role::ShellOption(shell)) => {
+            return Err(shell_option_message(shell, text, column));
+        }
+        (Context::Unsafe(reason), _) => {
+            return Err(unsafe_message(reason, name, text, column, input_dir));
+        }
+        (Context::Arithmetic, _) if value_type == Some(ValueType::String) => {
+            return Err(arithmetic_string_message(name, text, column));
+        }
+        (Context::Arithmetic, _) => Quoting::ShellBare,
+        (Context::Quoted(quoting), _) => quoting,
+    };
+    Ok(Some(Segment::Input { index, quoting }))
 }
 
 /// Returns the help lines that follow an unknown input name.
@@ -145,9 +233,15 @@ fn template_error_message(error: &TemplateError, task: &Task) -> String {
             let excerpt = excerpt(text);
             format!("unclosed placeholder `{excerpt}` at column {column}, close it with `}}}}`")
         }
-        ErrorKind::Whitespace(corrected) => format!(
-            "placeholder `{text}` at column {column} contains whitespace, write `{corrected}`"
-        ),
+        ErrorKind::Spelling { corrected, faults } => {
+            let faults: Vec<&str> = faults.iter().map(|fault| fault_text(*fault)).collect();
+            format!(
+                "placeholder `{text}` at column {column} {}, write `{corrected}`\nhelp: Flyte's \
+                 backend accepts this spelling but its local runner does not, so only \
+                 `{{{{.inputs.NAME}}}}` is accepted",
+                faults.join(" and ")
+            )
+        }
         ErrorKind::Output(name) => {
             let output_dir = &task.output_data_dir.path;
             format!(
@@ -163,6 +257,14 @@ fn template_error_message(error: &TemplateError, task: &Task) -> String {
         ErrorKind::Invalid => format!(
             "invalid placeholder `{text}` at column {column}, expected `{{{{.inputs.NAME}}}}`"
         ),
+    }
+}
+
+fn fault_text(fault: SpellingFault) -> &'static str {
+    match fault {
+        SpellingFault::Whitespace => "contains whitespace",
+        SpellingFault::Dollar => "starts with `$` in place of `.`",
+        SpellingFault::Case => "spells `inputs` in another case",
     }
 }
 

@@ -3,20 +3,15 @@
 
 mod args;
 mod dirs;
+mod quoting;
 
-pub use args::{Arg, Segment};
+pub use args::{Arg, Commands, Segment};
 
 use crate::ast::{Params, Task};
 use crate::errors::Errors;
 
 /// The name of the file a container writes to report a failure.
 const ERROR_FILE: &str = "_ERROR";
-
-/// The `command` and `arguments` elements with their placeholders resolved.
-pub struct Commands {
-    pub command: Vec<Arg>,
-    pub arguments: Vec<Arg>,
-}
 
 /// Reports every rule the task breaks and resolves its placeholders. The
 /// returned commands are only valid when no error was added.
@@ -28,10 +23,7 @@ pub fn check(task: &Task, errors: &mut Errors) -> Commands {
     dirs::check(task, errors);
     check_env(task, errors);
     check_command_not_empty(task, errors);
-    Commands {
-        command: args::resolve(task.command.as_ref(), task, errors),
-        arguments: args::resolve(task.arguments.as_ref(), task, errors),
-    }
+    args::resolve(task, errors)
 }
 
 fn check_name_and_image(task: &Task, errors: &mut Errors) {

@@ -65,7 +65,7 @@ fn main() {
                 Segment::Text("echo 'Hello, "),
                 Segment::Input {
                     index: 0,
-                    quoting: Quoting::Verbatim
+                    quoting: Quoting::ShellSingle
                 },
                 Segment::Text(".' | tee /var/outputs/greeting"),
             ],
