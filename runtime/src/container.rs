@@ -3,11 +3,14 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use bollard::container::LogOutput;
 use bollard::errors::Error as DockerError;
 use bollard::models::{ContainerCreateBody, ContainerCreateResponse};
 use bollard::query_parameters::{
-    CreateContainerOptions, LogsOptions, RemoveContainerOptions, WaitContainerOptions,
+    AttachContainerOptions, CreateContainerOptions, InspectContainerOptions, KillContainerOptions,
+    RemoveContainerOptions, WaitContainerOptions,
 };
 use bollard::Docker;
 use futures::StreamExt;
@@ -15,37 +18,71 @@ use tokio::runtime::Handle;
 use tokio::task::JoinHandle;
 
 use crate::error::Error;
-use crate::logs::{LineCollector, OutputStream};
+use crate::logs::{LineCollector, LogFile, OutputStream};
+use crate::secrets::Redactor;
 use crate::stage::JobDir;
 
 /// The `tracing` target of the lines a container prints.
 pub(crate) const TASK_OUTPUT_TARGET: &str = "containerflow::task";
 
-/// Streams the container's stdout and stderr to `tracing` until it exits,
-/// and returns the last lines.
+/// The container's stdout and stderr as the attach request delivers them.
+pub(crate) type OutputStreamBody =
+    std::pin::Pin<Box<dyn futures::Stream<Item = Result<LogOutput, DockerError>> + Send>>;
+
+/// Attaches to the stdout and stderr of a container that has not started.
 ///
-/// Called after the start: the json-file and local log drivers keep all
-/// output, so lines printed before the request arrives are sent too, and the
-/// stream ends when the container stops. An error while streaming is logged
-/// and ends the stream, because the job's result does not depend on it.
-pub(crate) async fn follow_logs(docker: &Docker, node: &str, container: &str) -> String {
-    let options = LogsOptions {
-        follow: true,
+/// Attaching before the start loses no output, and the stream carries the
+/// bytes exactly as the command wrote them. The log endpoint would not: the
+/// json-file log driver stores each line as a JSON string, which turns
+/// invalid UTF-8 into U+FFFD. The stream ends when the container stops.
+pub(crate) async fn attach_output(
+    docker: &Docker,
+    node: &str,
+    container: &str,
+) -> Result<OutputStreamBody, Error> {
+    let options = AttachContainerOptions {
+        stream: true,
         stdout: true,
         stderr: true,
         ..Default::default()
     };
-    let mut stream = docker.logs(container, Some(options));
-    let mut lines = LineCollector::default();
-    let emit = |stream: OutputStream, line: &str| {
+    let attached = docker
+        .attach_container(container, Some(options))
+        .await
+        .map_err(|source| Error::Docker {
+            task: node.to_owned(),
+            operation: "attach to container",
+            source,
+        })?;
+    Ok(attached.output)
+}
+
+/// Streams the container's stdout and stderr from `stream` to `tracing`, and
+/// to `log_file` if given, until it ends, and returns the last lines.
+/// Secrets are masked in every line first.
+///
+/// An error while streaming is logged and ends the stream, because the job's
+/// result does not depend on it.
+pub(crate) async fn follow_output(
+    mut stream: OutputStreamBody,
+    node: &str,
+    container: &str,
+    redactor: &Redactor,
+    mut log_file: Option<&mut LogFile>,
+) -> String {
+    let mut lines = LineCollector::new(redactor.clone());
+    let mut emit = |stream: OutputStream, line: &str| {
         tracing::info!(target: TASK_OUTPUT_TARGET, task = %node, stream = stream.name(), "{line}");
+        if let Some(file) = log_file.as_deref_mut() {
+            file.write_line(node, stream, line);
+        }
     };
     while let Some(chunk) = stream.next().await {
         match chunk {
-            Ok(bollard::container::LogOutput::StdErr { message }) => {
-                lines.push(OutputStream::Stderr, &message, emit);
+            Ok(LogOutput::StdErr { message }) => {
+                lines.push(OutputStream::Stderr, &message, &mut emit);
             }
-            Ok(output) => lines.push(OutputStream::Stdout, &output.into_bytes(), emit),
+            Ok(output) => lines.push(OutputStream::Stdout, &output.into_bytes(), &mut emit),
             Err(error) => {
                 tracing::warn!(
                     task = %node,
@@ -57,8 +94,51 @@ pub(crate) async fn follow_logs(docker: &Docker, node: &str, container: &str) ->
             }
         }
     }
-    lines.finish(emit);
+    lines.finish(&mut emit);
+    if let Some(file) = log_file {
+        file.flush(node);
+    }
     lines.tail()
+}
+
+/// Sends SIGKILL to the container. Logs a failure instead of returning it,
+/// because the removal that follows stops the container too.
+pub(crate) async fn kill_container(docker: &Docker, node: &str, container: &str) {
+    match docker
+        .kill_container(container, None::<KillContainerOptions>)
+        .await
+    {
+        Ok(()) => {}
+        // 404: already removed. 409: no longer running.
+        Err(DockerError::DockerResponseServerError {
+            status_code: 404 | 409,
+            ..
+        }) => {}
+        Err(error) => tracing::warn!(
+            task = %node,
+            container = %short_id(container),
+            error = %error,
+            "killing the container failed; it is removed next"
+        ),
+    }
+}
+
+/// Returns whether the kernel's out-of-memory killer stopped the container.
+pub(crate) async fn was_oom_killed(
+    docker: &Docker,
+    node: &str,
+    container: &str,
+) -> Result<bool, Error> {
+    let response = docker
+        .inspect_container(container, None::<InspectContainerOptions>)
+        .await
+        .map_err(|source| Error::Docker {
+            task: node.to_owned(),
+            operation: "inspect container",
+            source,
+        })?;
+    let state = response.state.unwrap_or_default();
+    Ok(state.oom_killed.unwrap_or(false))
 }
 
 /// Waits until the container stops and returns its exit code.
@@ -94,14 +174,51 @@ pub(crate) fn short_id(id: &str) -> &str {
     &id[..id.len().min(12)]
 }
 
+/// The removals that `Cleanup` spawned for dropped jobs, so that the
+/// executor can wait for them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Removals {
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Removals {
+    fn track(&self, task: JoinHandle<()>) {
+        let mut tasks = self.lock();
+        tasks.retain(|task| !task.is_finished());
+        tasks.push(task);
+    }
+
+    /// Waits until every tracked removal is done, including removals that
+    /// start while it waits.
+    pub(crate) async fn wait(&self) {
+        loop {
+            let tasks = std::mem::take(&mut *self.lock());
+            if tasks.is_empty() {
+                return;
+            }
+            for task in tasks {
+                // A removal task only logs, so its panic is the only error,
+                // and it has already been reported by the panic hook.
+                let _ = task.await;
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+        // Each operation leaves the list consistent, even if a holder panicked.
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// Removes a job's container and host directory when the job ends.
 ///
 /// The executor calls [`finish`](Self::finish) on every path that returns.
 /// When the job's future is dropped before that, `Drop` spawns a forced
-/// removal on the current tokio runtime.
+/// removal on the current tokio runtime and registers it in [`Removals`].
 #[derive(Debug)]
 pub(crate) struct Cleanup {
     docker: Docker,
+    removals: Removals,
     node: String,
     /// The create request in flight, if any.
     creating: Option<JoinHandle<Result<ContainerCreateResponse, DockerError>>>,
@@ -111,9 +228,10 @@ pub(crate) struct Cleanup {
 }
 
 impl Cleanup {
-    pub(crate) fn new(docker: Docker, node: &str, dir: JobDir) -> Cleanup {
+    pub(crate) fn new(docker: Docker, removals: Removals, node: &str, dir: JobDir) -> Cleanup {
         Cleanup {
             docker,
+            removals,
             node: node.to_owned(),
             creating: None,
             container: None,
@@ -193,7 +311,7 @@ impl Drop for Cleanup {
         };
         tracing::info!(task = %node, "job dropped before it finished; removing its container");
         let docker = self.docker.clone();
-        runtime.spawn(async move {
+        let removal = runtime.spawn(async move {
             let created = match creating {
                 Some(request) => request.await.ok().and_then(Result::ok),
                 None => None,
@@ -205,30 +323,35 @@ impl Drop for Cleanup {
                 let _ = tokio::task::spawn_blocking(move || dir.remove(false)).await;
             }
         });
+        self.removals.track(removal);
     }
 }
 
-/// Force-removes a container with its anonymous volumes. Logs a failure
-/// instead of returning it, because the job's result does not depend on it.
-async fn remove_container(docker: &Docker, node: &str, container: &str) {
+/// Force-removes a container with its anonymous volumes, and returns whether
+/// it is gone. Logs a failure instead of returning it, because the job's
+/// result does not depend on it.
+pub(crate) async fn remove_container(docker: &Docker, node: &str, container: &str) -> bool {
     let options = RemoveContainerOptions {
         force: true,
         v: true,
         ..Default::default()
     };
     match docker.remove_container(container, Some(options)).await {
-        Ok(()) => {}
+        Ok(()) => true,
         // 404: someone else removed it. 409: a removal is already in progress.
         Err(DockerError::DockerResponseServerError {
             status_code: 404 | 409,
             ..
-        }) => {}
-        Err(error) => tracing::warn!(
-            task = %node,
-            container = %short_id(container),
-            error = %error,
-            "removing container failed; remove it with `docker rm -f`"
-        ),
+        }) => true,
+        Err(error) => {
+            tracing::warn!(
+                task = %node,
+                container = %short_id(container),
+                error = %error,
+                "removing container failed; remove it with `docker rm -f`"
+            );
+            false
+        }
     }
 }
 

@@ -7,23 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use bollard::errors::Error as DockerError;
-use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountType};
-use bollard::query_parameters::{CreateContainerOptions, StartContainerOptions};
 use bollard::Docker;
+use chrono::Utc;
 use futures::future::BoxFuture;
 use tempfile::TempDir;
 
-use crate::container::{
-    follow_logs, run_blocking, short_id, wait_for_exit, Cleanup, TASK_OUTPUT_TARGET,
-};
+use crate::container::{short_id, Removals, TASK_OUTPUT_TARGET};
 use crate::error::Error;
-use crate::executor::{Attempt, Executor, Job};
+use crate::executor::{Attempt, AttemptDetails, Executor, Job};
+use crate::identity::ProcessIdentity;
 use crate::image::ImageCache;
-use crate::outputs;
-use crate::spec::TaskSpec;
-use crate::stage::{self, BindMount, StagedJob};
-use crate::value::Value;
+use crate::{orphans, permissions};
 
 /// Runs each job as a Docker container.
 ///
@@ -34,7 +28,28 @@ use crate::value::Value;
 /// dropped early.
 ///
 /// `File` and `Dir` outputs point into the work directory. With the default
-/// work directory they stay valid as long as the executor lives.
+/// work directory they stay valid as long as the executor lives. After each
+/// attempt, the modes under `outputs/` are widened so that any user can read
+/// what the container wrote: directories to at least `0755`, files to at
+/// least `0644`.
+///
+/// A scalar output file may hold at most 1 MiB; a larger one fails the
+/// attempt with [`Error::OutputTooLarge`]. Write large data to a `File`.
+///
+/// Every container carries labels with the run id, the node name, the
+/// attempt, and the process id, start time and host name of this process.
+/// A temporary work directory names the process in a `.containerflow-owner`
+/// file. When an executor connects, it removes the containers and temporary
+/// work directories of runs on the same host whose process is gone, such as
+/// a run killed with `kill -9`.
+///
+/// Secret values are masked as `***` in the container output that is logged
+/// or saved, in error messages and in [`AttemptDetails`].
+///
+/// NOTE: bollard logs the body of each API request at `debug` level through
+/// the `log` crate, and the create request contains the secret values as
+/// container environment. Keep the `bollard` target at `info` or above in
+/// any logger that forwards `log` records.
 ///
 /// # Examples
 ///
@@ -53,23 +68,39 @@ use crate::value::Value;
 /// ```
 #[derive(Debug)]
 pub struct DockerExecutor {
-    docker: Docker,
+    pub(crate) docker: Docker,
     run_id: String,
-    work_root: PathBuf,
-    labels: HashMap<String, String>,
-    sequence: AtomicU64,
-    images: ImageCache,
+    pub(crate) work_root: PathBuf,
+    /// The labels of every container: the builder's, then the engine's.
+    pub(crate) labels: HashMap<String, String>,
+    pub(crate) sequence: AtomicU64,
+    pub(crate) images: ImageCache,
+    /// The removals of containers of dropped attempts.
+    pub(crate) removals: Removals,
     /// The default work directory, removed when the executor is dropped.
-    _temp_dir: Option<TempDir>,
+    temp_dir: Option<TempDir>,
 }
 
 /// Settings of a [`DockerExecutor`], applied by [`connect`](Self::connect).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DockerExecutorBuilder {
     docker_host: Option<String>,
     work_dir: Option<PathBuf>,
     request_timeout: Option<Duration>,
     labels: HashMap<String, String>,
+    remove_orphans: bool,
+}
+
+impl Default for DockerExecutorBuilder {
+    fn default() -> Self {
+        DockerExecutorBuilder {
+            docker_host: None,
+            work_dir: None,
+            request_timeout: None,
+            labels: HashMap::new(),
+            remove_orphans: true,
+        }
+    }
 }
 
 impl DockerExecutorBuilder {
@@ -100,14 +131,25 @@ impl DockerExecutorBuilder {
         self
     }
 
-    /// Adds a label to every container the executor creates.
+    /// Adds a label to every container the executor creates. A key that the
+    /// executor sets itself, such as [`DockerExecutor::RUN_LABEL`], keeps the
+    /// executor's value.
     pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.labels.insert(key.into(), value.into());
         self
     }
 
-    /// Connects to the daemon, negotiates the API version and creates the
-    /// work directory.
+    /// Sets whether [`connect`](Self::connect) removes the containers of dead
+    /// runs on this host, with their temporary work directories. On by
+    /// default. Turn it off where another process should decide, as in tests
+    /// that look at such containers.
+    pub fn remove_orphans(mut self, remove: bool) -> Self {
+        self.remove_orphans = remove;
+        self
+    }
+
+    /// Connects to the daemon, negotiates the API version, creates the work
+    /// directory, and removes the containers of dead runs on this host.
     ///
     /// # Errors
     ///
@@ -127,27 +169,98 @@ impl DockerExecutorBuilder {
         let docker = docker.negotiate_version().await.map_err(connect_error)?;
         docker.ping().await.map_err(connect_error)?;
 
-        let (work_root, temp_dir) = create_work_root(self.work_dir)?;
+        let identity = ProcessIdentity::current();
+        if self.remove_orphans {
+            orphans::remove_orphans(&docker, identity).await;
+            let sweep = move || orphans::remove_dead_work_dirs(&std::env::temp_dir(), identity);
+            let _ = tokio::task::spawn_blocking(sweep).await;
+        }
+        let (work_root, temp_dir) = create_work_root(self.work_dir, identity)?;
         let run_id = new_run_id();
+        let mut labels = self.labels;
+        labels.extend(engine_labels(
+            identity,
+            &run_id,
+            temp_dir.is_some(),
+            &work_root,
+        ));
         tracing::debug!(run = %run_id, work_dir = %work_root.display(), "connected to Docker");
         Ok(DockerExecutor {
             docker,
             run_id,
             work_root,
-            labels: self.labels,
+            labels,
             sequence: AtomicU64::new(0),
             images: ImageCache::default(),
-            _temp_dir: temp_dir,
+            removals: Removals::default(),
+            temp_dir,
         })
     }
 }
 
+/// Returns the labels that every container of a new executor carries.
+fn engine_labels(
+    identity: &ProcessIdentity,
+    run_id: &str,
+    is_temp_dir: bool,
+    work_root: &Path,
+) -> Vec<(String, String)> {
+    let mut labels = vec![
+        (
+            DockerExecutor::ENGINE_LABEL,
+            DockerExecutor::ENGINE.to_owned(),
+        ),
+        (DockerExecutor::RUN_LABEL, run_id.to_owned()),
+        (DockerExecutor::PID_LABEL, identity.pid.to_string()),
+        (DockerExecutor::HOST_LABEL, identity.host.clone()),
+    ];
+    if let Some(start_time) = identity.start_time {
+        labels.push((DockerExecutor::PID_START_LABEL, start_time.to_string()));
+    }
+    // Only a directory the executor created is removed with a dead run's
+    // containers; a directory the caller chose is the caller's.
+    if is_temp_dir && orphans::is_own_temp_dir(work_root) {
+        let path = work_root.to_string_lossy().into_owned();
+        labels.push((DockerExecutor::WORK_DIR_LABEL, path));
+    }
+    labels
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
 impl DockerExecutor {
+    /// Label that marks every container of this engine, with the value
+    /// [`ENGINE`](Self::ENGINE). List them with
+    /// `docker ps -a --filter label=containerflow.engine=containerflow`.
+    pub const ENGINE_LABEL: &'static str = "containerflow.engine";
+
+    /// Value of [`ENGINE_LABEL`](Self::ENGINE_LABEL).
+    pub const ENGINE: &'static str = "containerflow";
+
     /// Label with the run id of the executor that created a container.
     pub const RUN_LABEL: &'static str = "containerflow.run";
 
     /// Label with the node name of the job a container runs.
     pub const TASK_LABEL: &'static str = "containerflow.task";
+
+    /// Label with the attempt number of the job a container runs, from 1.
+    pub const ATTEMPT_LABEL: &'static str = "containerflow.attempt";
+
+    /// Label with the process id of the process that created a container.
+    pub const PID_LABEL: &'static str = "containerflow.pid";
+
+    /// Label with the start time of that process, in clock ticks since boot
+    /// (field 22 of `/proc/<pid>/stat`), which distinguishes a reused process
+    /// id from the original. Missing where `/proc` is not available.
+    pub const PID_START_LABEL: &'static str = "containerflow.pid_start";
+
+    /// Label with the host name of the host that created a container.
+    pub const HOST_LABEL: &'static str = "containerflow.host";
+
+    /// Label with the work directory, set only when the executor created it
+    /// as a temporary directory and removes it.
+    pub const WORK_DIR_LABEL: &'static str = "containerflow.work_dir";
 
     /// The `tracing` target of the lines a container prints, logged at `INFO`
     /// with the fields `task` (the node name) and `stream` (`stdout` or `stderr`).
@@ -164,7 +277,7 @@ impl DockerExecutor {
     }
 
     /// Returns a builder to set the daemon address, work directory, request
-    /// timeout and extra labels.
+    /// timeout, extra labels and the removal of dead runs' containers.
     pub fn builder() -> DockerExecutorBuilder {
         DockerExecutorBuilder::default()
     }
@@ -176,176 +289,9 @@ impl DockerExecutor {
     }
 
     /// Returns the host directory under which jobs get their directories.
+    /// A temporary one also contains the file `.containerflow-owner`.
     pub fn work_dir(&self) -> &Path {
         &self.work_root
-    }
-
-    /// Runs a job and stores the id of its container, once created, in
-    /// `container`.
-    async fn run(&self, job: Job, container: &mut Option<String>) -> Result<Vec<Value>, Error> {
-        let Job {
-            node, spec, inputs, ..
-        } = job;
-        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
-        let staged = run_blocking(&node, &self.work_root, {
-            let (node, work_root) = (node.clone(), self.work_root.clone());
-            move || stage::stage(&node, spec, &inputs, &work_root, sequence)
-        })
-        .await?;
-
-        let StagedJob {
-            dir,
-            mounts,
-            entrypoint,
-            cmd,
-        } = staged;
-        let mut cleanup = Cleanup::new(self.docker.clone(), &node, dir);
-        let config = || self.container_config(&node, spec, &mounts, &entrypoint, &cmd);
-        let name = format!(
-            "containerflow-{}-{}-{sequence}",
-            stage::sanitize_name(&node),
-            self.run_id
-        );
-        let exit = self
-            .run_container(&node, spec, &name, config, &mut cleanup, container)
-            .await;
-        let dir = cleanup.finish().await;
-
-        run_blocking(&node, &self.work_root, {
-            let node = node.clone();
-            move || match exit {
-                Ok(exit) => outputs::finish_job(&node, spec, dir, exit.code, exit.log_tail),
-                Err(error) => {
-                    dir.remove(false);
-                    Err(error)
-                }
-            }
-        })
-        .await
-    }
-
-    /// Creates, starts and waits for the container of a job.
-    async fn run_container(
-        &self,
-        node: &str,
-        spec: &TaskSpec,
-        name: &str,
-        config: impl Fn() -> ContainerCreateBody,
-        cleanup: &mut Cleanup,
-        container: &mut Option<String>,
-    ) -> Result<Exit, Error> {
-        self.images.ensure(&self.docker, node, spec.image).await?;
-        let id = self
-            .create_container(node, spec.image, name, config, cleanup)
-            .await?;
-        *container = Some(id.clone());
-        self.docker
-            .start_container(&id, None::<StartContainerOptions>)
-            .await
-            .map_err(|source| docker_error(node, "start container", source))?;
-        tracing::info!(task = %node, container = %short_id(&id), "task started");
-
-        let (log_tail, code) = tokio::join!(
-            follow_logs(&self.docker, node, &id),
-            wait_for_exit(&self.docker, node, &id)
-        );
-        Ok(Exit {
-            code: code?,
-            log_tail,
-        })
-    }
-
-    /// Creates the container. When the daemon no longer has the image, which
-    /// happens when someone removed it after this executor checked it, the
-    /// image is checked again, pulled if needed, and creation is retried once.
-    async fn create_container(
-        &self,
-        node: &str,
-        image: &str,
-        name: &str,
-        config: impl Fn() -> ContainerCreateBody,
-        cleanup: &mut Cleanup,
-    ) -> Result<String, Error> {
-        let options = || CreateContainerOptions {
-            name: Some(name.to_owned()),
-            ..Default::default()
-        };
-        let mut created = cleanup.create_container(options(), config()).await;
-        if let Err(DockerError::DockerResponseServerError {
-            status_code: 404, ..
-        }) = created
-        {
-            self.images.forget(image);
-            self.images.ensure(&self.docker, node, image).await?;
-            created = cleanup.create_container(options(), config()).await;
-        }
-        let response = created.map_err(|source| docker_error(node, "create container", source))?;
-        for warning in &response.warnings {
-            tracing::warn!(
-                task = %node,
-                container = %short_id(&response.id),
-                warning,
-                "the daemon warned on create"
-            );
-        }
-        Ok(response.id)
-    }
-
-    fn container_config(
-        &self,
-        node: &str,
-        spec: &TaskSpec,
-        mounts: &[BindMount],
-        entrypoint: &[String],
-        cmd: &[String],
-    ) -> ContainerCreateBody {
-        let mut labels = self.labels.clone();
-        labels.insert(Self::RUN_LABEL.to_owned(), self.run_id.clone());
-        labels.insert(Self::TASK_LABEL.to_owned(), node.to_owned());
-        let mounts = mounts
-            .iter()
-            .map(|mount| Mount {
-                source: Some(mount.source.clone()),
-                target: Some(mount.target.clone()),
-                typ: Some(MountType::BIND),
-                read_only: Some(mount.read_only),
-                ..Default::default()
-            })
-            .collect();
-        let env = spec
-            .env
-            .iter()
-            .map(|(key, value)| format!("{key}={value}"))
-            .collect();
-        ContainerCreateBody {
-            image: Some(spec.image.to_owned()),
-            // An entry point given in the request also replaces the image's
-            // default command, as a Kubernetes `command` does.
-            entrypoint: (!entrypoint.is_empty()).then(|| entrypoint.to_vec()),
-            cmd: (!cmd.is_empty()).then(|| cmd.to_vec()),
-            env: Some(env),
-            labels: Some(labels),
-            host_config: Some(HostConfig {
-                mounts: Some(mounts),
-                network_mode: spec.block_network.then(|| "none".to_owned()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
-}
-
-/// The exit code and last output lines of a finished container.
-struct Exit {
-    code: i64,
-    log_tail: String,
-}
-
-fn docker_error(node: &str, operation: &'static str, source: DockerError) -> Error {
-    Error::Docker {
-        task: node.to_owned(),
-        operation,
-        source,
     }
 }
 
@@ -353,26 +299,53 @@ impl Executor for DockerExecutor {
     fn execute(&self, job: Job) -> BoxFuture<'_, Attempt> {
         Box::pin(async move {
             let started = Instant::now();
-            let node = job.node.clone();
-            let mut container = None;
-            let result = self.run(job, &mut container).await;
-            let container = container.as_deref().map_or("none", short_id);
+            let (node, attempt) = (job.node.clone(), job.attempt);
+            let mut details = AttemptDetails::default();
+            let result = self.run(job, &mut details).await;
+            details.finished_at.get_or_insert_with(Utc::now);
+            let container = details.container_id.as_deref().map_or("none", short_id);
             let elapsed_ms = started.elapsed().as_millis();
             match &result {
                 Ok(_) => {
-                    tracing::info!(task = %node, container = %container, elapsed_ms, "task finished")
+                    tracing::info!(task = %node, attempt, container, elapsed_ms, "task finished")
                 }
                 Err(error) => {
-                    tracing::warn!(task = %node, container = %container, elapsed_ms, error = %error, "task failed");
+                    tracing::warn!(task = %node, attempt, container, elapsed_ms, error = %error, "task failed");
                 }
             }
-            // TODO: fill the attempt details (container, image id, argv, exit code, times).
-            Attempt::from_result(result)
+            Attempt { result, details }
         })
+    }
+
+    fn cleanup(&self) -> BoxFuture<'_, ()> {
+        Box::pin(self.removals.wait())
     }
 }
 
-fn create_work_root(requested: Option<PathBuf>) -> Result<(PathBuf, Option<TempDir>), Error> {
+impl Drop for DockerExecutor {
+    /// Removes the default work directory. `TempDir` would do that too, but
+    /// it gives up on a directory without write permission for its owner,
+    /// which a container may have left.
+    fn drop(&mut self) {
+        if self.temp_dir.is_none() {
+            return;
+        }
+        if let Err(error) = permissions::remove_tree(&self.work_root) {
+            tracing::warn!(
+                path = %self.work_root.display(),
+                error = %error,
+                "removing the work directory failed"
+            );
+        }
+    }
+}
+
+/// Creates the requested work directory, or a temporary one that names this
+/// process in its owner file.
+fn create_work_root(
+    requested: Option<PathBuf>,
+    identity: &ProcessIdentity,
+) -> Result<(PathBuf, Option<TempDir>), Error> {
     let (path, temp_dir) = match requested {
         Some(path) => {
             std::fs::create_dir_all(&path).map_err(|source| Error::WorkDir {
@@ -389,6 +362,12 @@ fn create_work_root(requested: Option<PathBuf>) -> Result<(PathBuf, Option<TempD
                     path: std::env::temp_dir(),
                     source,
                 })?;
+            orphans::write_owner_file(temp_dir.path(), identity).map_err(|source| {
+                Error::WorkDir {
+                    path: temp_dir.path().to_owned(),
+                    source,
+                }
+            })?;
             (temp_dir.path().to_owned(), Some(temp_dir))
         }
     };

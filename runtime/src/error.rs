@@ -98,7 +98,8 @@ pub enum Error {
 
     /// The container exited with a non-zero code.
     #[error(
-        "task `{task}` failed: the container exited with code {code}{}",
+        "task `{task}` failed: the container exited with code {code}{}{}",
+        exit_code_meaning(*code),
         log_tail_suffix(log_tail)
     )]
     NonZeroExit {
@@ -360,6 +361,16 @@ impl Error {
                 | Error::TimedOut { .. }
                 | Error::OutOfMemory { .. }
         )
+    }
+}
+
+/// Explains exit code 137, which a container gets when its main process is
+/// killed with SIGKILL, for example by `docker kill` or by the kernel.
+fn exit_code_meaning(code: i64) -> &'static str {
+    if code == 137 {
+        " (killed with SIGKILL)"
+    } else {
+        ""
     }
 }
 

@@ -12,18 +12,24 @@ use tokio::sync::OnceCell;
 
 use crate::error::Error;
 
-/// The images an executor has found or pulled, each checked once.
+/// The images an executor has found or pulled, each checked once, with the
+/// id the daemon reported then.
 ///
 /// Jobs of the same image that start together wait for one check. A failed
 /// check is not stored, so the next job of that image checks again.
 #[derive(Debug, Default)]
 pub(crate) struct ImageCache {
-    images: Mutex<HashMap<String, Arc<OnceCell<()>>>>,
+    images: Mutex<HashMap<String, Arc<OnceCell<String>>>>,
 }
 
 impl ImageCache {
     /// Makes sure `image` is present: inspects it on first use, and pulls it
-    /// when the daemon does not have it.
+    /// when the daemon does not have it. Returns the image id (`sha256:...`).
+    ///
+    /// NOTE: the id is the one found at the first check. If the reference is
+    /// moved to another image later, for example by a `docker build -t` of
+    /// the same tag, containers run the new image while the id stays old,
+    /// until a create fails and [`forget`](Self::forget) is called.
     ///
     /// # Errors
     ///
@@ -34,11 +40,11 @@ impl ImageCache {
         docker: &Docker,
         node: &str,
         image: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<String, Error> {
         let cell = self.cell(image);
         cell.get_or_try_init(|| find_or_pull(docker, node, image))
             .await
-            .map(|_| ())
+            .cloned()
     }
 
     /// Forgets that `image` was present, so the next job checks it again.
@@ -46,7 +52,7 @@ impl ImageCache {
         self.lock().remove(image);
     }
 
-    fn cell(&self, image: &str) -> Arc<OnceCell<()>> {
+    fn cell(&self, image: &str) -> Arc<OnceCell<String>> {
         let mut images = self.lock();
         if let Some(cell) = images.get(image) {
             return Arc::clone(cell);
@@ -54,24 +60,29 @@ impl ImageCache {
         Arc::clone(images.entry(image.to_owned()).or_default())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<()>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<String>>>> {
         // The map stays consistent even if a holder panicked: each operation
         // is a single insert, lookup or removal.
         self.images.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-async fn find_or_pull(docker: &Docker, node: &str, image: &str) -> Result<(), Error> {
+async fn find_or_pull(docker: &Docker, node: &str, image: &str) -> Result<String, Error> {
+    let inspect_error = |source| Error::Docker {
+        task: node.to_owned(),
+        operation: "inspect image",
+        source,
+    };
     match docker.inspect_image(image).await {
-        Ok(_) => Ok(()),
+        Ok(found) => Ok(found.id.unwrap_or_default()),
         Err(DockerError::DockerResponseServerError {
             status_code: 404, ..
-        }) => pull(docker, image).await,
-        Err(source) => Err(Error::Docker {
-            task: node.to_owned(),
-            operation: "inspect image",
-            source,
-        }),
+        }) => {
+            pull(docker, image).await?;
+            let pulled = docker.inspect_image(image).await.map_err(inspect_error)?;
+            Ok(pulled.id.unwrap_or_default())
+        }
+        Err(source) => Err(inspect_error(source)),
     }
 }
 

@@ -2,20 +2,26 @@
 //! Docker executor that runs them.
 #![warn(missing_docs)]
 
+mod attempt;
+mod config;
 mod container;
 mod diagram;
 mod docker;
 mod duration;
 mod error;
 mod executor;
+mod identity;
 mod image;
 mod logs;
 mod metadata;
+mod orphans;
 mod outputs;
+mod permissions;
 mod records;
 mod render;
 mod report;
 mod scheduler;
+mod secrets;
 mod spec;
 mod stage;
 mod task;

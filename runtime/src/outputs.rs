@@ -10,12 +10,14 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use crate::error::Error;
+use crate::permissions;
+use crate::secrets::Redactor;
 use crate::spec::{ParamSpec, TaskSpec};
 use crate::stage::{container_path, JobDir};
 use crate::value::{self, Value, ValueType};
 
 /// Maximum size of a scalar output file that is read.
-const MAX_SCALAR_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_SCALAR_BYTES: u64 = 1024 * 1024;
 
 /// Maximum number of bytes of `_ERROR` put into the error message.
 const MAX_ERROR_BYTES: u64 = 1024 * 1024;
@@ -32,17 +34,44 @@ const ERROR_FILE: &str = "_ERROR";
 /// A `_ERROR` file takes precedence over the exit code, because it is the
 /// command's own account of the failure. `outputs/` is kept only when the
 /// job succeeds and has `File` or `Dir` outputs, which point into it.
+/// Secrets are masked in the `_ERROR` text and in quoted output text.
 pub(crate) fn finish_job(
     node: &str,
     spec: &TaskSpec,
     dir: JobDir,
     exit_code: i64,
     log_tail: String,
+    redactor: &Redactor,
 ) -> Result<Vec<Value>, Error> {
-    let result = read_result(node, spec, &dir, exit_code, log_tail);
+    widen_permissions(node, &dir);
+    let mut result = read_result(node, spec, &dir, exit_code, log_tail);
+    match &mut result {
+        Err(Error::TaskReportedError { message, .. }) => redactor.redact_in_place(message),
+        Err(Error::OutputInvalid { found, .. }) => redactor.redact_in_place(found),
+        _ => {}
+    }
     let keep_outputs = result.is_ok() && spec.outputs.iter().any(|output| output.ty.is_path());
     dir.remove(keep_outputs);
     result
+}
+
+/// Widens the modes of what the container wrote, so that containers of other
+/// users can read `File` and `Dir` outputs and this process can delete them.
+fn widen_permissions(node: &str, dir: &JobDir) {
+    // NOTE: when this process is not root and the container ran as another
+    // user, the container's files are not ours to change. They stay as the
+    // container wrote them, and may be unreadable downstream and impossible
+    // to delete. Running the task with `RunAs::Invoking` avoids that.
+    if let Err(unchanged) = permissions::widen(dir.outputs()) {
+        tracing::warn!(
+            task = %node,
+            path = %unchanged.path.display(),
+            entries = unchanged.count,
+            error = %unchanged.error,
+            "cannot make the outputs readable and removable; run the task as the \
+             invoking user, or the workflow as root"
+        );
+    }
 }
 
 fn read_result(
@@ -122,15 +151,15 @@ fn read_output(
         ValueType::Dir => Err(invalid(describe(&metadata), "a directory")),
         _ if !metadata.is_file() => Err(invalid(describe(&metadata), "a regular file")),
         ValueType::File => Ok(Value::File(value::File::new(host_path))),
+        _ if metadata.len() > MAX_SCALAR_BYTES => Err(Error::OutputTooLarge {
+            task: node.to_owned(),
+            output: output.name.to_owned(),
+            size: metadata.len(),
+            limit: MAX_SCALAR_BYTES,
+        }),
         scalar => {
-            let bytes = read_at_most(&host_path, MAX_SCALAR_BYTES + 1)
+            let bytes = read_at_most(&host_path, MAX_SCALAR_BYTES)
                 .map_err(|source| io_error(node, "reading output", &host_path, source))?;
-            if bytes.len() as u64 > MAX_SCALAR_BYTES {
-                return Err(invalid(
-                    quote(&String::from_utf8_lossy(&bytes)),
-                    "at most 1 MiB of text",
-                ));
-            }
             let text = String::from_utf8(bytes).map_err(|error| {
                 invalid(
                     quote(&String::from_utf8_lossy(error.as_bytes())),

@@ -19,6 +19,7 @@ use serde_json::Map;
 
 use crate::error::Error;
 use crate::metadata;
+use crate::permissions;
 use crate::render::{self, PlaceholderOutOfRange, Substitution};
 use crate::spec::{MetadataFormat, ParamSpec, TaskSpec};
 use crate::value::{Value, ValueType};
@@ -422,15 +423,13 @@ impl JobDir {
         for path in paths {
             // NOTE: files that a container wrote as root are owned by root, so
             // an executor running as another user fails here and logs a warning.
-            if let Err(error) = fs::remove_dir_all(path) {
-                if error.kind() != io::ErrorKind::NotFound {
-                    tracing::warn!(
-                        task = %self.node,
-                        path = %path.display(),
-                        error = %error,
-                        "removing job directory failed"
-                    );
-                }
+            if let Err(error) = permissions::remove_tree(path) {
+                tracing::warn!(
+                    task = %self.node,
+                    path = %path.display(),
+                    error = %error,
+                    "removing job directory failed"
+                );
             }
         }
         if !keep_outputs {
