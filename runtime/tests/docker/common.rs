@@ -55,8 +55,12 @@ pub fn job(spec: &'static TaskSpec, inputs: Vec<Value>) -> Job {
     Job::new(spec.name, spec, inputs)
 }
 
+/// Connects an executor that leaves other runs' containers alone, so that
+/// the orphan test finds its orphan until it connects an executor itself.
 pub async fn executor() -> DockerExecutor {
-    DockerExecutor::connect()
+    DockerExecutor::builder()
+        .remove_orphans(false)
+        .connect()
         .await
         .expect("a Docker daemon must be running; start it with scripts/provision.sh")
 }
@@ -98,10 +102,13 @@ pub async fn assert_no_containers(executor: &DockerExecutor) {
     assert!(left.is_empty(), "containers left behind: {left:?}");
 }
 
-/// Returns the number of entries in the executor's work directory.
+/// Returns the number of job directories in the executor's work directory,
+/// which excludes the owner file of a temporary one.
 pub fn work_dir_entries(executor: &DockerExecutor) -> usize {
-    std::fs::read_dir(executor.work_dir())
-        .expect("read work directory")
+    let entries = std::fs::read_dir(executor.work_dir()).expect("read work directory");
+    entries
+        .map(|entry| entry.expect("read work directory entry").file_name())
+        .filter(|name| name != ".containerflow-owner")
         .count()
 }
 
@@ -110,4 +117,17 @@ pub fn file_text(value: &Value) -> String {
         Value::File(file) => std::fs::read_to_string(file.path()).expect("read output file"),
         other => panic!("expected a File, got {other:?}"),
     }
+}
+
+/// Asserts that the executor left no container, drops it, and asserts that
+/// its temporary work directory is gone.
+pub async fn assert_cleaned_up(executor: DockerExecutor) {
+    assert_no_containers(&executor).await;
+    let work_dir = executor.work_dir().to_owned();
+    drop(executor);
+    assert!(
+        !work_dir.exists(),
+        "work directory left behind: {}",
+        work_dir.display()
+    );
 }

@@ -417,7 +417,11 @@ async fn many_jobs_at_once() {
     });
     let results = join_all(jobs).await;
     for (number, result) in (0..20).zip(results) {
-        assert_eq!(result.result.unwrap(), [Value::Int(number * 2)], "job {number}");
+        assert_eq!(
+            result.result.unwrap(),
+            [Value::Int(number * 2)],
+            "job {number}"
+        );
     }
     assert_eq!(work_dir_entries(&executor), 0);
     assert_no_containers(&executor).await;

@@ -19,14 +19,14 @@ use crate::common::*;
 
 /// One event: its target and its fields, `message` included, as text.
 #[derive(Debug, Clone)]
-struct Captured {
-    target: String,
-    fields: BTreeMap<String, String>,
+pub struct Captured {
+    pub target: String,
+    pub fields: BTreeMap<String, String>,
 }
 
 /// A subscriber that stores every event and ignores spans.
 #[derive(Clone, Default)]
-struct Capture {
+pub struct Capture {
     events: Arc<Mutex<Vec<Captured>>>,
 }
 
@@ -72,7 +72,7 @@ impl Subscriber for Capture {
 
 impl Capture {
     /// Returns the subscriber of the test binary, installed on first use.
-    fn global() -> &'static Capture {
+    pub fn global() -> &'static Capture {
         static CAPTURE: OnceLock<Capture> = OnceLock::new();
         CAPTURE.get_or_init(|| {
             let capture = Capture::default();
@@ -82,8 +82,26 @@ impl Capture {
         })
     }
 
+    /// Returns every event of node `task`.
+    pub fn of_task(&self, task: &str) -> Vec<Captured> {
+        let events = self.events.lock().unwrap();
+        let matching = events
+            .iter()
+            .filter(|event| event.fields.get("task").map(String::as_str) == Some(task));
+        matching.cloned().collect()
+    }
+
+    /// Returns every event with a field that contains `text`, of any task.
+    pub fn containing(&self, text: &str) -> Vec<Captured> {
+        let events = self.events.lock().unwrap();
+        let matching = events
+            .iter()
+            .filter(|event| event.fields.values().any(|value| value.contains(text)));
+        matching.cloned().collect()
+    }
+
     /// Returns the events of node `task` whose `message` is `message`.
-    fn find(&self, task: &str, message: &str) -> Vec<Captured> {
+    pub fn find(&self, task: &str, message: &str) -> Vec<Captured> {
         let events = self.events.lock().unwrap();
         let field = |event: &Captured, name: &str| event.fields.get(name).cloned();
         let matching = events

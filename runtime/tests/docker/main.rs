@@ -8,8 +8,12 @@
 #[macro_use]
 mod common;
 
+mod attempts;
 mod failures;
+mod limits;
 mod logging;
+mod orphans;
 mod overhead;
 mod paths;
+mod secrets;
 mod values;

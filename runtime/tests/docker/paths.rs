@@ -236,3 +236,50 @@ async fn reused_work_dir_gets_new_job_dirs() {
         assert_eq!(file_text(report), "report body\n");
     }
 }
+
+static WRITES_PRIVATE_TREE: TaskSpec = TaskSpec {
+    name: "writes_private_tree",
+    outputs: &[param("tree", ValueType::Dir)],
+    arguments: &[text!(
+        "mkdir -m 0700 /var/outputs/tree \
+         && echo private > /var/outputs/tree/data \
+         && chmod 0600 /var/outputs/tree/data"
+    )],
+    ..BASE
+};
+
+static READS_TREE_AS_USER: TaskSpec = TaskSpec {
+    name: "reads_tree_as_user",
+    inputs: &[param("tree", ValueType::Dir)],
+    outputs: &[param("copy", ValueType::String)],
+    arguments: &[text!("cat /var/inputs/tree/data > /var/outputs/copy")],
+    settings: containerflow_runtime::Settings {
+        user: containerflow_runtime::RunAs::Id {
+            uid: 1000,
+            gid: 1000,
+        },
+        ..containerflow_runtime::Settings::DEFAULT
+    },
+    ..BASE
+};
+
+#[tokio::test]
+async fn root_outputs_readable_downstream() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let executor = executor().await;
+    let outputs = run(&executor, &WRITES_PRIVATE_TREE, vec![]).await.unwrap();
+    let Value::Dir(tree) = &outputs[0] else {
+        panic!("expected a Dir, got {outputs:?}");
+    };
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(tree.path()), 0o755);
+    assert_eq!(mode(&tree.path().join("data")), 0o644);
+
+    let copied = run(&executor, &READS_TREE_AS_USER, outputs.clone())
+        .await
+        .unwrap();
+    assert_eq!(copied, [Value::String("private".into())]);
+    assert_cleaned_up(executor).await;
+}
