@@ -15,10 +15,8 @@ use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use serde_json::Map;
-
 use crate::error::Error;
-use crate::metadata;
+use crate::metadata::InputsMetadata;
 use crate::permissions;
 use crate::render::{self, PlaceholderOutOfRange, Substitution};
 use crate::spec::{MetadataFormat, ParamSpec, TaskSpec};
@@ -129,14 +127,6 @@ fn check_inputs<'a>(
     spec: &'static TaskSpec,
     inputs: &'a [Value],
 ) -> Result<Vec<CheckedInput<'a>>, Error> {
-    if spec.metadata_format == MetadataFormat::Proto {
-        // TODO: write `inputs.pb`, a protobuf `LiteralMap`, for containers
-        // that read Flyte's binary metadata; until then such tasks cannot run.
-        return Err(Error::MetadataFormatUnsupported {
-            task: node.to_owned(),
-            format: "Proto",
-        });
-    }
     check_types(node, spec, inputs)?;
     spec.inputs
         .iter()
@@ -249,7 +239,7 @@ fn write_inputs(
             read_only: false,
         },
     ];
-    let mut entries = Map::new();
+    let mut metadata = InputsMetadata::default();
     for input in inputs {
         let path = dir.inputs.join(input.param.name);
         match &input.host_path {
@@ -272,10 +262,9 @@ fn write_inputs(
                     .map_err(io_error("writing input file", &path))?;
             }
         }
-        let entry = metadata::input_entry(input.value, &input.text);
-        entries.insert(input.param.name.to_owned(), entry);
+        metadata.insert(input.param.name, input.value, &input.text);
     }
-    write_metadata(spec.metadata_format, &entries, &dir.inputs).map_err(|(path, source)| {
+    write_metadata(spec.metadata_format, &metadata, &dir.inputs).map_err(|(path, source)| {
         Error::Io {
             task: node.to_owned(),
             action: "writing input metadata",
@@ -288,20 +277,14 @@ fn write_inputs(
 
 fn write_metadata(
     format: MetadataFormat,
-    entries: &Map<String, serde_json::Value>,
+    metadata: &InputsMetadata<'_>,
     inputs_dir: &Path,
 ) -> Result<(), (PathBuf, io::Error)> {
-    let path = inputs_dir.join(format.file_name());
-    let bytes = match format {
-        MetadataFormat::Yaml => metadata::to_yaml(entries).map_err(|error| {
-            (
-                path.clone(),
-                io::Error::new(io::ErrorKind::InvalidData, error),
-            )
-        })?,
-        _ => metadata::to_json(entries),
-    };
-    write_file(&path, &bytes).map_err(|error| (path, error))
+    for (name, bytes) in metadata.files(format) {
+        let path = inputs_dir.join(name);
+        write_file(&path, &bytes).map_err(|error| (path, error))?;
+    }
+    Ok(())
 }
 
 /// Creates `path` with `contents`, readable by any user so that a container

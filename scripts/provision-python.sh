@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Creates the Python virtual environment that the metadata tests use to read
+# the files containerflow writes with the official libraries, and does nothing
+# that is already done:
+#   - `.venv/` at the repository root, made with `python3 -m venv`,
+#   - `flyteidl` (Flyte's generated protobuf classes, to decode `inputs.pb`),
+#     `protobuf` and `PyYAML` (a YAML 1.1 loader, to read `inputs.yaml`), at the pinned
+#     versions below.
+# The tests find the interpreter at `.venv/bin/python`, or at the path in
+# CONTAINERFLOW_PYTHON. Needs python3 with the venv module (3.11 is tested) and
+# access to PyPI. It prints what it does and exits non-zero on any failure.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+venv=$repo/.venv
+# protobuf is pinned too, because it is the library that does the decoding.
+requirements=(flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3)
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "provision-python: creating $venv"
+  python3 -m venv "$venv"
+fi
+
+# Exits 0 only when every requirement is installed at its pinned version.
+installed() {
+  "$venv/bin/python" - "${requirements[@]}" 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+
+for requirement in sys.argv[1:]:
+    name, pinned = requirement.split("==")
+    if version(name) != pinned:
+        sys.exit(1)
+PY
+}
+
+if ! installed; then
+  echo "provision-python: installing ${requirements[*]}"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
+fi
+
+"$venv/bin/python" -c 'import flyteidl.core.literals_pb2, yaml'
+echo "provision-python: $venv/bin/python is ready"
