@@ -1,6 +1,9 @@
 //! The parsed declaration: first a list of `key = value` entries, then a
 //! model of the task with the span of everything an error may point at.
 
+mod fields;
+mod pod;
+mod settings;
 mod values;
 
 use proc_macro2::{Span, TokenStream, TokenTree};
@@ -12,6 +15,8 @@ use crate::errors::Errors;
 use crate::suggest;
 use crate::types::ValueType;
 
+pub use pod::{InlinePodTemplate, PodTemplate};
+pub use settings::{RunAs, Secret, SecretSource, Settings};
 pub use values::StringArray;
 
 /// The keys of a declaration, in the order of the documentation.
@@ -25,8 +30,15 @@ pub const KEYS: &[&str] = &[
     "input_data_dir",
     "output_data_dir",
     "block_network",
+    "pod_template",
     "metadata_format",
     "env",
+    "secrets",
+    "timeout",
+    "retries",
+    "retry_delay",
+    "resources",
+    "user",
 ];
 
 /// Required keys, each with an example for the error that reports it missing.
@@ -162,8 +174,11 @@ pub struct Task {
     pub input_data_dir: DataDir,
     pub output_data_dir: DataDir,
     pub block_network: bool,
+    pub pod_template: Option<PodTemplate>,
     pub metadata_format: MetadataFormat,
     pub env: Vec<EnvVar>,
+    pub secrets: Vec<Secret>,
+    pub settings: Settings,
 }
 
 /// The declared inputs or outputs.
@@ -273,8 +288,11 @@ impl Task {
             inputs: complete(),
             outputs: complete(),
             block_network: false,
+            pod_template: None,
             metadata_format: MetadataFormat::Json,
             env: Vec::new(),
+            secrets: Vec::new(),
+            settings: Settings::default(),
             ident,
         }
     }
@@ -289,6 +307,25 @@ impl Task {
             "inputs" => self.inputs = values::params(key, value, errors),
             "outputs" => self.outputs = values::params(key, value, errors),
             "env" => self.env = values::env(value, errors),
+            "secrets" => self.secrets = settings::secrets(value, errors),
+            "pod_template" => self.pod_template = pod::parse(value, errors),
+            "timeout" => self.settings.timeout = errors.ok(settings::timeout(value)),
+            "retry_delay" => self.settings.retry_delay = errors.ok(settings::retry_delay(value)),
+            "retries" => {
+                if let Some(count) = errors.ok(settings::retries(value)) {
+                    self.settings.retries = count;
+                }
+            }
+            "resources" => {
+                let (cpus, memory) = settings::resources(value, errors);
+                self.settings.cpus = cpus;
+                self.settings.memory = memory;
+            }
+            "user" => {
+                if let Some(user) = errors.ok(settings::user(value)) {
+                    self.settings.user = user;
+                }
+            }
             "input_data_dir" => {
                 if let Some(dir) = errors.ok(values::data_dir(key, value)) {
                     self.input_data_dir = dir;

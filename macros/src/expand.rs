@@ -5,15 +5,17 @@
 //! a generated name, so that the user's own `String`, `Option` or `Vec`
 //! cannot change what the code means. Locals start with `__`.
 
+mod spec;
+mod warnings;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Ident;
 
-use crate::ast::{MetadataFormat, Param, Task};
-use crate::template::Quoting;
+use crate::ast::{Param, Task};
 use crate::types::ValueType;
-use crate::valid::{Arg, Commands, Segment};
+use crate::valid::Checked;
 
 /// An input or output whose type is supported.
 struct Field<'a> {
@@ -39,10 +41,16 @@ struct Names {
     output_refs: Ident,
 }
 
-/// Generates every item of a valid task.
-pub fn task(task: &Task, commands: &Commands) -> TokenStream {
-    let spec = spec(task, commands);
-    items(task, spec)
+/// Generates every item of a valid task, and a warning for each output that
+/// is never written.
+pub fn task(task: &Task, checked: &Checked) -> TokenStream {
+    let spec = spec::spec(task, &checked.commands);
+    let mut tokens = items(task, spec);
+    tokens.extend(warnings::unwritten_outputs(
+        task,
+        &checked.unwritten_outputs,
+    ));
+    tokens
 }
 
 /// Generates the items of a task with errors: the same structs and impls,
@@ -323,96 +331,4 @@ fn output_refs_body(output_refs: &Ident, outputs: &[Field]) -> TokenStream {
             __node,
         }
     }
-}
-
-/// Generates the body of `spec`: a `static` spec and a reference to it.
-fn spec(task: &Task, commands: &Commands) -> TokenStream {
-    let name = &task.name;
-    let image = &task.image;
-    let inputs = param_specs(&task.inputs.items);
-    let outputs = param_specs(&task.outputs.items);
-    let command = arg_templates(&commands.command);
-    let arguments = arg_templates(&commands.arguments);
-    let input_data_dir = &task.input_data_dir.path;
-    let output_data_dir = &task.output_data_dir.path;
-    let block_network = task.block_network;
-    let metadata_format = metadata_format(task.metadata_format);
-    let env = task.env.iter().map(|var| {
-        let name = &var.name;
-        let value = &var.value;
-        quote!((#name, #value))
-    });
-
-    quote! {
-        static __SPEC: ::containerflow::__private::TaskSpec = ::containerflow::__private::TaskSpec {
-            name: #name,
-            image: #image,
-            inputs: &[#(#inputs),*],
-            outputs: &[#(#outputs),*],
-            command: &[#(#command),*],
-            arguments: &[#(#arguments),*],
-            input_data_dir: #input_data_dir,
-            output_data_dir: #output_data_dir,
-            block_network: #block_network,
-            metadata_format: #metadata_format,
-            env: &[#(#env),*],
-            secrets: &[],
-            settings: ::containerflow::__private::Settings::DEFAULT,
-            pod_template: ::containerflow::__private::Option::None,
-        };
-        &__SPEC
-    }
-}
-
-fn param_specs(params: &[Param]) -> Vec<TokenStream> {
-    fields(params)
-        .iter()
-        .map(|field| {
-            let name = field.name;
-            let value_type = field.value_type.runtime_variant();
-            quote!(::containerflow::__private::ParamSpec { name: #name, ty: #value_type })
-        })
-        .collect()
-}
-
-fn arg_templates(args: &[Arg]) -> Vec<TokenStream> {
-    args.iter()
-        .map(|arg| {
-            let source = &arg.source;
-            let segments = arg.segments.iter().map(segment);
-            quote! {
-                ::containerflow::__private::ArgTemplate {
-                    source: #source,
-                    segments: &[#(#segments),*],
-                }
-            }
-        })
-        .collect()
-}
-
-fn segment(segment: &Segment) -> TokenStream {
-    match segment {
-        Segment::Text(text) => quote!(::containerflow::__private::Segment::Text(#text)),
-        Segment::Input { index, quoting } => {
-            let variant = match quoting {
-                Quoting::Verbatim => quote!(Verbatim),
-                Quoting::ShellSingle => quote!(ShellSingle),
-                Quoting::ShellDouble => quote!(ShellDouble),
-                Quoting::ShellBare => quote!(ShellBare),
-            };
-            let quoting = quote!(::containerflow::__private::Quoting::#variant);
-            quote! {
-                ::containerflow::__private::Segment::Input { index: #index, quoting: #quoting }
-            }
-        }
-    }
-}
-
-fn metadata_format(format: MetadataFormat) -> TokenStream {
-    let variant = match format {
-        MetadataFormat::Json => quote!(Json),
-        MetadataFormat::Yaml => quote!(Yaml),
-        MetadataFormat::Proto => quote!(Proto),
-    };
-    quote!(::containerflow::__private::MetadataFormat::#variant)
 }

@@ -7,8 +7,10 @@
 //! found is reported in the same build.
 
 mod ast;
+mod duration;
 mod errors;
 mod expand;
+mod quantity;
 mod shell;
 mod suggest;
 mod template;
@@ -30,9 +32,9 @@ pub fn container_task(input: TokenStream) -> TokenStream {
 fn expand_declaration(declaration: ast::Declaration) -> proc_macro2::TokenStream {
     let mut errors = errors::Errors::default();
     let task = ast::Task::from_declaration(declaration, &mut errors);
-    let commands = valid::check(&task, &mut errors);
+    let checked = valid::check(&task, &mut errors);
     match errors.to_compile_errors() {
-        None => expand::task(&task, &commands),
+        None => expand::task(&task, &checked),
         Some(mut output) => {
             output.extend(expand::placeholder(&task));
             output

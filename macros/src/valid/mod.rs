@@ -3,9 +3,15 @@
 
 mod args;
 mod dirs;
+mod env;
+mod image;
+mod outputs;
+mod pod;
 mod quoting;
 
 pub use args::{Arg, Commands, Segment};
+pub use outputs::UnwrittenOutput;
+pub use pod::{SANDBOX_LABEL, SANDBOX_TEMPLATE};
 
 use crate::ast::{Params, Task};
 use crate::errors::Errors;
@@ -13,17 +19,29 @@ use crate::errors::Errors;
 /// The name of the file a container writes to report a failure.
 const ERROR_FILE: &str = "_ERROR";
 
-/// Reports every rule the task breaks and resolves its placeholders. The
-/// returned commands are only valid when no error was added.
-pub fn check(task: &Task, errors: &mut Errors) -> Commands {
+/// What code generation needs from the checks of a task.
+pub struct Checked<'a> {
+    /// The commands, only valid when no error was added.
+    pub commands: Commands,
+    /// Outputs to warn about; the build still succeeds.
+    pub unwritten_outputs: Vec<UnwrittenOutput<'a>>,
+}
+
+/// Reports every rule the task breaks, resolves its placeholders and finds
+/// the outputs to warn about.
+pub fn check<'a>(task: &'a Task, errors: &mut Errors) -> Checked<'a> {
     check_name_and_image(task, errors);
     check_params(&task.inputs, "input", errors);
     check_params(&task.outputs, "output", errors);
     check_error_output(task, errors);
     dirs::check(task, errors);
-    check_env(task, errors);
+    env::check(task, errors);
+    pod::check(task, errors);
     check_command_not_empty(task, errors);
-    args::resolve(task, errors)
+    Checked {
+        commands: args::resolve(task, errors),
+        unwritten_outputs: outputs::unwritten(task),
+    }
 }
 
 fn check_name_and_image(task: &Task, errors: &mut Errors) {
@@ -33,16 +51,7 @@ fn check_name_and_image(task: &Task, errors: &mut Errors) {
         }
     }
     if let Some(image) = &task.image {
-        let reference = image.value();
-        if reference.is_empty() {
-            errors.push_at(image.span(), "`image` must not be empty");
-        } else if reference.contains(char::is_whitespace) {
-            let message = format!(
-                "`image` `{reference}` contains whitespace, write an image reference such as \
-                 `busybox:1.36`"
-            );
-            errors.push_at(image.span(), message);
-        }
+        image::check(&image.value(), image.span(), errors);
     }
 }
 
@@ -78,31 +87,6 @@ fn check_error_output(task: &Task, errors: &mut Errors) {
     }
 }
 
-fn check_env(task: &Task, errors: &mut Errors) {
-    let mut seen: Vec<&str> = Vec::new();
-    for var in &task.env {
-        let name = var.name.as_str();
-        if name.is_empty() || name.contains(['=', '\0']) {
-            let message = format!(
-                "invalid environment variable name `{name}`, a name must not be empty or \
-                 contain `=` or a NUL character"
-            );
-            errors.push_at(var.name_span, message);
-        } else if seen.contains(&name) {
-            let message = format!("duplicate environment variable `{name}`");
-            errors.push_at(var.name_span, message);
-        }
-        seen.push(name);
-        if var.value.value().contains('\0') {
-            let message = format!(
-                "the value of environment variable `{name}` contains a NUL character, which \
-                 the operating system cannot pass to a process"
-            );
-            errors.push_at(var.value.span(), message);
-        }
-    }
-}
-
 fn check_command_not_empty(task: &Task, errors: &mut Errors) {
     let Some(command) = &task.command else {
         return;
@@ -125,7 +109,7 @@ mod tests {
         let declaration: Declaration = syn::parse_str(&source).unwrap();
         let mut errors = Errors::default();
         let task = Task::from_declaration(declaration, &mut errors);
-        let commands = check(&task, &mut errors);
+        let commands = check(&task, &mut errors).commands;
         (commands, errors.messages())
     }
 
