@@ -4,7 +4,11 @@
 
 use std::process::Command;
 
-use containerflow::{container_task, run_task, DockerExecutor, File, NodeState, Workflow};
+use std::time::{Duration, Instant};
+
+use containerflow::{
+    container_task, run_task, DockerExecutor, File, NodeState, Overrides, RunOptions, Workflow,
+};
 
 container_task! {
     /// The seed example from Flyte's documentation.
@@ -55,6 +59,32 @@ container_task! {
         inputs = { code: i64 },
         outputs = { never: String },
         command = ["/bin/sh", "-c", "echo about to fail; exit {{.inputs.code}}"],
+    }
+}
+
+container_task! {
+    /// Fails until its third attempt: Flyte's attempt counter starts at 0.
+    pub struct ThirdTime {
+        name = "third_time",
+        image = "busybox:1.35",
+        outputs = { attempt: i64 },
+        command = [
+            "/bin/sh",
+            "-c",
+            "echo attempt $FLYTE_ATTEMPT_NUMBER; [ $FLYTE_ATTEMPT_NUMBER -ge 2 ] \
+             && echo $FLYTE_ATTEMPT_NUMBER > /var/outputs/attempt",
+        ],
+    }
+}
+
+container_task! {
+    pub struct Sleep {
+        name = "sleep",
+        image = "busybox:1.35",
+        inputs = { seconds: i64 },
+        outputs = { done: String },
+        block_network = true,
+        command = ["/bin/sh", "-c", "sleep {{.inputs.seconds}} && echo done > /var/outputs/done"],
     }
 }
 
@@ -193,4 +223,83 @@ async fn user_file_input_is_mounted_read_only() {
         "original!"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "original");
+}
+
+fn quick_retries(retries: u32) -> Overrides {
+    Overrides::new()
+        .retries(retries)
+        .retry_delay(Duration::from_millis(10))
+}
+
+#[tokio::test]
+async fn retry_succeeds_on_third_attempt() {
+    let mut workflow = Workflow::new("retried");
+    let third = workflow.add_with(
+        "third_time",
+        ThirdTime,
+        ThirdTimeBindings {},
+        quick_retries(2),
+    );
+    let executor = DockerExecutor::connect().await.unwrap();
+    let report = workflow
+        .run(&executor)
+        .await
+        .unwrap()
+        .into_result()
+        .unwrap();
+    assert_eq!(report.outputs(&third).unwrap().attempt, 2);
+}
+
+#[tokio::test]
+async fn retries_exhausted_report_each_attempt() {
+    let mut workflow = Workflow::new("retried_too_little");
+    workflow.add_with(
+        "third_time_short",
+        ThirdTime,
+        ThirdTimeBindings {},
+        quick_retries(1),
+    );
+    let executor = DockerExecutor::connect().await.unwrap();
+    let report = workflow.run(&executor).await.unwrap();
+    let (_, error) = report.failures().next().expect("the task failed");
+    let message = error.to_string();
+    assert!(message.contains("failed after 2 attempts"), "{message}");
+    assert!(
+        message.contains("attempt 0"),
+        "the first attempt's log is missing: {message}"
+    );
+    assert!(
+        message.contains("attempt 1"),
+        "the second attempt's log is missing: {message}"
+    );
+    assert!(containers_of_task("third_time_short").is_empty());
+}
+
+#[tokio::test]
+async fn fail_fast_removes_running_containers() {
+    let mut workflow = Workflow::new("fail_fast");
+    let slow = workflow.add(
+        "fail_fast_sleeper",
+        Sleep,
+        SleepBindings { seconds: 60.into() },
+    );
+    workflow.add("fail_fast_failure", Fail, FailBindings { code: 1.into() });
+    let executor = DockerExecutor::connect().await.unwrap();
+    let options = RunOptions::default().fail_fast(true);
+    let started = Instant::now();
+    let report = workflow.run_with(&executor, &options).await.unwrap();
+
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the sleeper was not stopped"
+    );
+    let error = report.outputs(&slow).unwrap_err().to_string();
+    assert!(
+        error.contains("was cancelled because task `fail_fast_failure` failed"),
+        "{error}"
+    );
+    assert!(
+        containers_of_task("fail_fast_sleeper").is_empty(),
+        "the cancelled container is left"
+    );
 }
