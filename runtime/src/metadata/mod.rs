@@ -27,13 +27,16 @@
 //! | int | decimal: `-42` | number: `-42` | `-42` | `primitive.integer` |
 //! | float | shortest decimal that reads back to the same value, no exponent: `3`, `0.1`, `1000000`; `NaN`, `inf`, `-inf` | number in its shortest form: `3.0`, `0.1`, `1e+300`; the strings `"NaN"`, `"inf"`, `"-inf"` | float with a `.` and a signed exponent, as YAML 1.1 requires: `3.0`, `0.1`, `1.0e+300`; `.nan`, `.inf`, `-.inf` | `primitive.float_value`, NaN and infinities included |
 //! | bool | `true` / `false` | `true` / `false` | `true` / `false` | `primitive.boolean` |
-//! | datetime | RFC 3339 in UTC: `2024-01-02T03:04:05.000006Z` | the same text as a string | the same text, double-quoted | `primitive.datetime`: a `Timestamp` of seconds and nanoseconds since the Unix epoch |
+//! | datetime | RFC 3339 in UTC, with 0, 3, 6 or 9 digits of fraction: `2024-01-02T03:04:05.000006Z`, `1969-12-31T23:59:59.750Z` | the same text as a string | the same text, double-quoted | `primitive.datetime`: a `Timestamp` of seconds and nanoseconds since the Unix epoch |
 //! | duration | Go duration text: `1m30s`, `1.5ms`, `0s` | integer nanoseconds: `90000000000` | integer nanoseconds | `primitive.duration`: a `Duration` of seconds and nanoseconds |
 //! | File | the file, mounted read-only | its container path: `"/var/inputs/data"` | its container path | `blob` with `uri` the container path, `metadata.type.format` empty, `dimensionality` `SINGLE` |
 //! | Dir | the directory, mounted read-only | its container path | its container path | `blob` as for File, `dimensionality` `MULTIPART` |
 //!
 //! CoPilot's JSON writer, Go's `encoding/json`, fails on NaN and the
-//! infinities; this one writes them as the text of their input file. The YAML
+//! infinities, and this one writes them as the text of their input file.
+//! CoPilot writes a datetime with the zeros at the end of its fraction
+//! removed (`.75`, Go's `RFC3339Nano`), where containerflow keeps 3, 6 or 9
+//! digits (`.750`); RFC 3339 parsers read both as the same instant. The YAML
 //! writer quotes every string that a YAML 1.1 loader (PyYAML) or a YAML 1.2
 //! loader would read as another type, keys included, and writes floats in a
 //! form that both read as floats.
