@@ -4,17 +4,24 @@
 # that is already done:
 #   - `.venv/` at the repository root, made with `python3 -m venv`,
 #   - `flyteidl` (Flyte's generated protobuf classes, to decode `inputs.pb`),
-#     `protobuf` and `PyYAML` (a YAML 1.1 loader, to read `inputs.yaml`), at the pinned
-#     versions below.
+#     `protobuf` and `PyYAML` (a YAML 1.1 loader, to read `inputs.yaml`), at
+#     the pinned versions below.
 # The tests find the interpreter at `.venv/bin/python`, or at the path in
-# CONTAINERFLOW_PYTHON. Needs python3 with the venv module (3.11 is tested) and
-# access to PyPI. It prints what it does and exits non-zero on any failure.
+# CONTAINERFLOW_PYTHON. Needs python3 (3.11 is tested) and access to PyPI, and
+# installs Debian's python3-venv when the venv module is missing. Run it as
+# root in that case. It prints what it does and exits non-zero on any failure.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=$repo/.venv
 # protobuf is pinned too, because it is the library that does the decoding.
 requirements=(flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3)
+
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  echo "provision-python: installing python3-venv"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+fi
 
 if [ ! -x "$venv/bin/python" ]; then
   echo "provision-python: creating $venv"
