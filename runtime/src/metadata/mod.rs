@@ -41,7 +41,7 @@
 //! loader would read as another type, keys included, and writes floats in a
 //! form that both read as floats.
 //!
-//! `inputs.pb` holds the entries of the `LiteralMap` sorted by name, as the
+//! `inputs.pb` contains the entries of the `LiteralMap` sorted by name, as the
 //! deterministic serialization of Go, C++ and Python's pure-Python protobuf
 //! backend does, and is then byte for byte what Flyte's `flyteidl` package
 //! writes for the same map. Python's default backend, upb (protobuf 7.36),
@@ -119,9 +119,9 @@ impl<'a> InputsMetadata<'a> {
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     Bool(bool),
-    /// An integer; i128 holds both an `i64` input and `u64` nanoseconds.
+    /// An integer, wide enough for an `i64` input and for `u64` nanoseconds.
     Integer(i128),
-    /// A float; each format decides how to write NaN and the infinities.
+    /// A float. Each format decides how to write NaN and the infinities.
     Float(f64),
     String(String),
     // A list or map input type will convert to these; until then only the
@@ -140,6 +140,8 @@ impl Node {
             Value::Float(number) => Node::Float(*number),
             Value::Bool(flag) => Node::Bool(*flag),
             Value::Datetime(_) => Node::String(value.render().unwrap_or_default()),
+            // Past u64::MAX nanoseconds, about 584 years, the number fits the
+            // integers of no common JSON reader, so the Go text is written.
             Value::Duration(span) => match u64::try_from(span.as_nanos()) {
                 Ok(nanos) => Node::Integer(nanos.into()),
                 Err(_) => Node::String(value.render().unwrap_or_default()),

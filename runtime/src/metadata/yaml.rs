@@ -92,7 +92,7 @@ fn float_text(number: f64) -> String {
         return if number > 0.0 { ".inf" } else { "-.inf" }.to_owned();
     }
     // `{:e}` and `{}` both print the shortest digits that read back to the
-    // same value; `{}` never uses an exponent.
+    // same value, and `{}` never uses an exponent.
     let scientific = format!("{number:e}");
     let (mantissa, exponent) = scientific
         .split_once('e')
@@ -148,38 +148,41 @@ fn is_plain_safe(value: &str) -> bool {
 fn push_double_quoted(text: &mut String, value: &str) {
     text.push('"');
     for c in value.chars() {
-        let escape = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\0' => "\\0",
-            '\u{07}' => "\\a",
-            '\u{08}' => "\\b",
-            '\t' => "\\t",
-            '\n' => "\\n",
-            '\u{0b}' => "\\v",
-            '\u{0c}' => "\\f",
-            '\r' => "\\r",
-            '\u{1b}' => "\\e",
-            // Other C0 and C1 controls and DEL, which YAML forbids in a stream;
-            // NEL (U+0085) is a line break in YAML 1.1.
-            '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' => {
-                write!(text, "\\x{:02X}", u32::from(c)).expect("writing to a String cannot fail");
-                continue;
-            }
-            // The line and paragraph separators, line breaks in YAML 1.1; the
-            // byte order mark; and two noncharacters that YAML forbids.
+        match c {
+            '"' => text.push_str("\\\""),
+            '\\' => text.push_str("\\\\"),
+            '\0' => text.push_str("\\0"),
+            '\u{07}' => text.push_str("\\a"),
+            '\u{08}' => text.push_str("\\b"),
+            '\t' => text.push_str("\\t"),
+            '\n' => text.push_str("\\n"),
+            '\u{0b}' => text.push_str("\\v"),
+            '\u{0c}' => text.push_str("\\f"),
+            '\r' => text.push_str("\\r"),
+            '\u{1b}' => text.push_str("\\e"),
+            // Other C0 and C1 controls and DEL, which YAML forbids in a stream,
+            // and NEL (U+0085), which YAML 1.1 reads as a line break.
+            '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' => push_code_escape(text, c),
+            // The line and paragraph separators, which YAML 1.1 reads as line
+            // breaks, the byte order mark, and two noncharacters YAML forbids.
             '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
-                write!(text, "\\u{:04X}", u32::from(c)).expect("writing to a String cannot fail");
-                continue;
+                push_code_escape(text, c);
             }
-            other => {
-                text.push(other);
-                continue;
-            }
-        };
-        text.push_str(escape);
+            other => text.push(other),
+        }
     }
     text.push('"');
+}
+
+/// Writes `c` as `\xXX`, or as `\uXXXX` past U+00FF.
+fn push_code_escape(text: &mut String, c: char) {
+    let code = u32::from(c);
+    if code <= 0xff {
+        write!(text, "\\x{code:02X}")
+    } else {
+        write!(text, "\\u{code:04X}")
+    }
+    .expect("writing to a String cannot fail");
 }
 
 #[cfg(test)]
