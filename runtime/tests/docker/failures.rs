@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use containerflow_runtime::{
-    ArgTemplate, DockerExecutor, Error, Executor, File, MetadataFormat, Quoting, Segment, TaskSpec,
-    Value, ValueType,
+    ArgTemplate, DockerExecutor, Error, Executor, File, Quoting, Segment, TaskSpec, Value,
+    ValueType,
 };
 use futures::future::join_all;
 
@@ -37,7 +37,7 @@ async fn non_zero_exit_reports_code_and_tail() {
         assert_eq!(code, 3);
         assert_eq!(log_tail, expected.join("\n"));
     }
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static STDERR_THEN_FAIL: TaskSpec = TaskSpec {
@@ -55,7 +55,7 @@ async fn stderr_appears_in_tail() {
     };
     assert_eq!(code, 141);
     assert_eq!(log_tail, "to stderr");
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static WRITES_NOTHING: TaskSpec = TaskSpec {
@@ -95,7 +95,7 @@ async fn missing_output_names_both_paths() {
         0,
         "the failed job's directory is removed"
     );
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static WRITES_WORDS: TaskSpec = TaskSpec {
@@ -137,7 +137,7 @@ async fn unparsable_output_quotes_text() {
     };
     assert_eq!(found.chars().count(), 200);
     assert!(found.starts_with("xxx"), "{found}");
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static LINKS_OUTPUT: TaskSpec = TaskSpec {
@@ -155,7 +155,7 @@ async fn symlink_output_is_rejected() {
         panic!("expected OutputInvalid, got {result:?}");
     };
     assert_eq!(found, "a symbolic link");
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static REPORTS_ERROR: TaskSpec = TaskSpec {
@@ -176,7 +176,7 @@ async fn error_file_fails_task() {
     };
     assert_eq!(task, "reports_error");
     assert_eq!(message, "bad row 7: no header");
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static MISSING_IMAGE: TaskSpec = TaskSpec {
@@ -195,7 +195,7 @@ async fn missing_image_is_named() {
     };
     assert_eq!(image, "containerflow-test/no-such-image:missing");
     assert_eq!(work_dir_entries(&executor), 0);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static COUNT_LINES: TaskSpec = TaskSpec {
@@ -248,7 +248,7 @@ async fn missing_host_path_creates_nothing() {
     };
     assert_eq!(kind, "directory");
     assert_eq!(work_dir_entries(&executor), 0);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static ECHO_NAME: TaskSpec = TaskSpec {
@@ -261,12 +261,6 @@ static ECHO_NAME: TaskSpec = TaskSpec {
     ..BASE
 };
 
-static PROTO_METADATA: TaskSpec = TaskSpec {
-    name: "proto_metadata",
-    metadata_format: MetadataFormat::Proto,
-    ..ECHO_NAME
-};
-
 #[tokio::test]
 async fn rejected_inputs_create_nothing() {
     let executor = executor().await;
@@ -275,12 +269,6 @@ async fn rejected_inputs_create_nothing() {
         panic!("expected InputHasNul, got {result:?}");
     };
     assert_eq!(input, "name");
-
-    let result = run(&executor, &PROTO_METADATA, vec![Value::String("x".into())]).await;
-    let Err(Error::MetadataFormatUnsupported { format, .. }) = result else {
-        panic!("expected MetadataFormatUnsupported, got {result:?}");
-    };
-    assert_eq!(format, "Proto");
 
     let result = run(&executor, &ECHO_NAME, vec![Value::Int(1)]).await;
     let Err(Error::InputsMismatch {
@@ -298,7 +286,7 @@ async fn rejected_inputs_create_nothing() {
         "{result:?}"
     );
     assert_eq!(work_dir_entries(&executor), 0);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static SLEEPS: TaskSpec = TaskSpec {
@@ -347,6 +335,26 @@ async fn dropped_job_removes_container() {
 }
 
 #[tokio::test]
+async fn cleanup_waits_for_removal() {
+    let executor = std::sync::Arc::new(executor().await);
+    let task = tokio::spawn({
+        let executor = executor.clone();
+        async move { run(&executor, &SLEEPS, vec![]).await }
+    });
+    poll_until("the container to exist", || async {
+        containers_of(&executor).await.len() == 1
+    })
+    .await;
+
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+    // No polling: once `cleanup` returns, the removal is done.
+    executor.cleanup().await;
+    assert_no_containers(&executor).await;
+    assert_eq!(work_dir_entries(&executor), 0);
+}
+
+#[tokio::test]
 async fn jobs_dropped_anywhere_leave_nothing() {
     let executor = std::sync::Arc::new(executor().await);
     // The delays spread the aborts over staging, the image check, the create
@@ -389,7 +397,7 @@ async fn job_outlives_request_timeout() {
         .unwrap();
     let outputs = run(&executor, &SLEEPS_BRIEFLY, vec![]).await.unwrap();
     assert_eq!(outputs, [Value::Bool(true)]);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static DOUBLE: TaskSpec = TaskSpec {
@@ -424,7 +432,7 @@ async fn many_jobs_at_once() {
         );
     }
     assert_eq!(work_dir_entries(&executor), 0);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 /// Runs `true` in the image named `image`, which is leaked to get the
@@ -469,5 +477,5 @@ async fn removed_image_is_checked_again() {
         panic!("expected ImageUnavailable, got {result:?}");
     };
     assert_eq!(missing, image);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }

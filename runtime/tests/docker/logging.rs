@@ -146,7 +146,7 @@ async fn output_lines_carry_node_name() {
         finished[0].fields.contains_key("elapsed_ms"),
         "{finished:?}"
     );
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static FAILS: TaskSpec = TaskSpec {
@@ -166,5 +166,5 @@ async fn failure_is_logged_with_error() {
     let events = capture.find("fails-node", "task failed");
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].fields["error"], error.to_string());
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }

@@ -49,7 +49,7 @@ async fn file_input_is_read_only() {
         std::fs::metadata(&data).unwrap().modified().unwrap(),
         modified
     );
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static READ_DIR: TaskSpec = TaskSpec {
@@ -75,7 +75,7 @@ async fn dir_input_is_read_only() {
     assert_eq!(outputs[0], Value::String("leaf".into()));
     assert_eq!(outputs[1], Value::String("rejected".into()));
     assert!(!host.path().join("new").exists());
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static WRITE_PATHS: TaskSpec = TaskSpec {
@@ -126,7 +126,7 @@ async fn file_and_dir_outputs_point_into_work_dir() {
     let job_dir = report.path().parent().unwrap().parent().unwrap();
     assert!(!job_dir.join("inputs").exists());
     assert!(job_dir.join("outputs").is_dir());
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 /// Appends a line to the text of its input file and outputs the new file.
@@ -162,7 +162,7 @@ async fn file_passes_through_three_jobs() {
     }
     assert_eq!(file_text(&file), "zero\none\ntwo\nthree\n");
     assert_eq!(std::fs::read_to_string(&start).unwrap(), "zero\n");
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static PRINT: TaskSpec = TaskSpec {
@@ -178,7 +178,7 @@ async fn scalar_job_leaves_no_directory() {
     let outputs = run(&executor, &PRINT, vec![]).await.unwrap();
     assert_eq!(outputs, [Value::Int(7)]);
     assert_eq!(work_dir_entries(&executor), 0);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 #[tokio::test]

@@ -94,7 +94,7 @@ async fn scalars_round_trip() {
         let rendered = value.render().unwrap();
         assert_eq!(file_text(&outputs[2]), rendered, "bytes of the input file");
     }
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 const METADATA_INPUTS: &[containerflow_runtime::ParamSpec] = &[
@@ -176,9 +176,9 @@ async fn json_metadata_seen_in_container() {
     assert_metadata(&document);
     assert_eq!(
         outputs[1],
-        Value::String("b d data f i inputs.json s t tree yes".into())
+        Value::String("b d data f i inputs.json inputs.pb s t tree yes".into())
     );
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 #[tokio::test]
@@ -193,9 +193,9 @@ async fn yaml_metadata_seen_in_container() {
     assert_metadata(&document);
     assert_eq!(
         outputs[1],
-        Value::String("b d data f i inputs.yaml s t tree yes".into())
+        Value::String("b d data f i inputs.pb inputs.yaml s t tree yes".into())
     );
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 /// Writes the value to `out` with `printf`, then reports whether anything
@@ -286,7 +286,7 @@ async fn hostile_values_reach_shell_unchanged() {
             "{context}: /tmp/pwned"
         );
     }
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static ENVIRONMENT: TaskSpec = TaskSpec {
@@ -302,7 +302,7 @@ async fn env_reaches_container() {
     let executor = executor().await;
     let outputs = run(&executor, &ENVIRONMENT, vec![]).await.unwrap();
     assert_eq!(outputs, [Value::String("hello 'world'".into())]);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
 
 static INTERFACES_BLOCKED: TaskSpec = TaskSpec {
@@ -329,5 +329,5 @@ async fn blocked_network_has_only_loopback() {
     // check above can fail.
     let open = run(&executor, &INTERFACES_OPEN, vec![]).await.unwrap();
     assert_ne!(open, [Value::String("lo".into())]);
-    assert_no_containers(&executor).await;
+    assert_cleaned_up(executor).await;
 }
