@@ -4,7 +4,9 @@
 #   1. installs Docker (Debian's docker.io) and busybox-static when missing,
 #   2. starts dockerd in the background when no daemon answers,
 #   3. builds the local `busybox:1.35` image when it is missing, because no
-#      registry is reachable here to pull it from.
+#      registry is reachable here to pull it from,
+#   4. creates the Python environment `.venv` that tests use to check our
+#      files with Flyte's own packages (scripts/provision-python.sh).
 # Run it as root. It prints what it does and exits non-zero on any failure.
 set -euo pipefail
 
@@ -49,4 +51,5 @@ if ! docker image inspect "$image" >/dev/null 2>&1; then
   cp "$(dpkg -L busybox-static | grep -m1 '/bin/busybox$')" "$context/busybox"
   DOCKER_BUILDKIT=0 docker build -q -t "$image" "$context" >/dev/null
 fi
+"$repo/scripts/provision-python.sh"
 echo "provision: ready ($(docker version --format 'daemon {{.Server.Version}}, API {{.Server.APIVersion}}'), image $image)"
