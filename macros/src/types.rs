@@ -80,6 +80,11 @@ impl ValueType {
         quote!(::containerflow::__private::ValueType::#variant)
     }
 
+    /// Returns true for `i64` and `f64`, whose text can be all digits.
+    pub fn is_number(self) -> bool {
+        matches!(self, ValueType::Int | ValueType::Float)
+    }
+
     /// Returns true for `File` and `Dir`, which are staged as paths.
     pub fn is_path(self) -> bool {
         matches!(self, ValueType::File | ValueType::Dir)

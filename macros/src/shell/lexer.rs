@@ -26,6 +26,9 @@ pub enum Context {
     /// Inside `$((...))`, an unquoted position where only a number makes
     /// sense, because a quoted string is an arithmetic syntax error.
     Arithmetic,
+    /// An unquoted word of its own right before `<` or `>`, where the shell
+    /// reads an unquoted number as a file descriptor, as in `2>file`.
+    BeforeRedirection,
     /// A position where no escaping is reliable.
     Unsafe(Unsafe),
 }
@@ -338,8 +341,11 @@ impl Lexer {
         let c = match self.items[self.position] {
             Item::Char(c) => c,
             Item::Placeholder(index) => {
+                let before_redirection =
+                    self.word_start && matches!(self.peek_char(1), Some('<' | '>'));
                 let context = match self.stack.last() {
                     Some(Frame::Arithmetic { .. }) => Context::Arithmetic,
+                    _ if before_redirection => Context::BeforeRedirection,
                     _ => Context::Quoted(Quoting::ShellBare),
                 };
                 self.place(index, context);

@@ -4,6 +4,7 @@ const SINGLE: Context = Context::Quoted(Quoting::ShellSingle);
 const DOUBLE: Context = Context::Quoted(Quoting::ShellDouble);
 const BARE: Context = Context::Quoted(Quoting::ShellBare);
 const ARITHMETIC: Context = Context::Arithmetic;
+const REDIRECT: Context = Context::BeforeRedirection;
 
 fn unsafe_(reason: Unsafe) -> Context {
     Context::Unsafe(reason)
@@ -68,6 +69,9 @@ fn substitutions_open_fresh_contexts() {
         ("echo ${#x} @", &[BARE]),
         ("echo $# $? $$ @", &[BARE]),
         ("echo \"$1@\"", &[DOUBLE]),
+        ("echo @>x @ >x a@>x '@'>x", &[REDIRECT, BARE, BARE, SINGLE]),
+        ("cat @<x;@>>y", &[REDIRECT, REDIRECT]),
+        ("echo $((@>1))", &[ARITHMETIC]),
         ("x=$(cat <<EOF\nbody\nEOF\n) && echo @", &[BARE]),
     ]);
 }

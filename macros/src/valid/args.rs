@@ -3,7 +3,9 @@
 
 use syn::LitStr;
 
-use super::quoting::{arithmetic_string_message, shell_option_message, unsafe_message};
+use super::quoting::{
+    arithmetic_string_message, redirection_number_message, shell_option_message, unsafe_message,
+};
 use crate::ast::{backticked, Task};
 use crate::errors::Errors;
 use crate::shell::{self, Context, ScriptPiece};
@@ -186,6 +188,10 @@ fn input_segment(
             return Err(arithmetic_string_message(name, text, column));
         }
         (Context::Arithmetic, _) => Quoting::ShellBare,
+        (Context::BeforeRedirection, _) if value_type.is_some_and(ValueType::is_number) => {
+            return Err(redirection_number_message(name, text, column));
+        }
+        (Context::BeforeRedirection, _) => Quoting::ShellBare,
         (Context::Quoted(quoting), _) => quoting,
     };
     Ok(Some(Segment::Input { index, quoting }))

@@ -95,3 +95,13 @@ pub fn arithmetic_string_message(name: &str, text: &str, column: usize) -> Strin
          `{name}` is a `String`, which is inserted in quotes\nhelp: declare `{name}` as `i64`"
     )
 }
+
+/// Returns the message for a number input that is a word of its own right
+/// before `<` or `>`, where the shell would read it as a file descriptor.
+pub fn redirection_number_message(name: &str, text: &str, column: usize) -> String {
+    format!(
+        "placeholder `{text}` at column {column} is right before a redirection, so the shell \
+         would read a number in input `{name}` as a file descriptor, as in `2>file`\nhelp: put \
+         a space between the placeholder and the redirection"
+    )
+}
