@@ -81,10 +81,10 @@
 ///
 /// An element of `command` or `arguments` refers to an input with
 /// `{{.inputs.NAME}}`, which is replaced by the input's text form when the
-/// task runs. Any other text that starts with `{{` is a compile error,
-/// including three spellings that Flyte's cluster backend accepts but its
-/// local runner does not: spaces inside the braces (`{{ .inputs.x }}`), `$`
-/// in place of `.` (`{{$inputs.x}}`), and `inputs` in another case
+/// task runs. Any other text that starts with `{{` is a compile error. So
+/// are three spellings that Flyte's cluster backend accepts but its local
+/// runner does not: spaces inside the braces (`{{ .inputs.x }}`), `$` in
+/// place of `.` (`{{$inputs.x}}`), and `inputs` in another case
 /// (`{{.Inputs.x}}`). The error shows the accepted spelling.
 ///
 /// For a literal `{{`, write `{{{{`, as `{{` stands for `{` in Rust's

@@ -7,6 +7,9 @@
 //! quoting either changes `out` or creates `/tmp/pwned`. Outputs are
 //! trimmed of surrounding whitespace, so the markers keep a value's own
 //! leading and trailing whitespace.
+//!
+//! Every script repeats the `/tmp/pwned` check because `command` accepts
+//! only string literals, not `concat!`.
 
 use std::sync::Arc;
 

@@ -26,7 +26,7 @@ const UNITS: &[(&str, u128)] = &[
 /// The units as a list for messages.
 pub const UNIT_LIST: &str = "`ns`, `us`, `µs`, `ms`, `s`, `m`, `h`";
 
-/// Why a text is not a Go duration.
+/// The reason a text is not a Go duration.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DurationError {
     Empty,

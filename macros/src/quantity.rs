@@ -19,7 +19,7 @@ const SUFFIXES: &[(&str, u128)] = &[
 pub const SUFFIX_LIST: &str = "`k`, `M`, `G`, `T` (powers of 1000) or `Ki`, `Mi`, `Gi`, `Ti` \
                                (powers of 1024), or none for bytes";
 
-/// Why a text is not a memory quantity.
+/// The reason a text is not a memory quantity.
 #[derive(Debug, PartialEq, Eq)]
 pub enum QuantityError {
     /// No number, or text that is not a number and a suffix.

@@ -82,7 +82,7 @@ pub enum ErrorKind<'a> {
     Spelling {
         /// The placeholder as it must be written.
         corrected: String,
-        /// What differs from the accepted spelling, in the order above.
+        /// The differences from the accepted spelling, in the order above.
         faults: Vec<SpellingFault>,
     },
     /// `{{.outputs.NAME}}`, which does not exist: a command writes outputs to

@@ -84,7 +84,7 @@ fn parse_field(input: ParseStream) -> syn::Result<Field> {
 /// Keeps the fields whose names are in `known`, reporting unknown names
 /// with a suggestion and repeated ones. `key` is the key they belong to.
 pub fn known(key: &str, known: &[&str], fields: Vec<Field>, errors: &mut Errors) -> Vec<Field> {
-    let mut kept: Vec<Field> = Vec::new();
+    let mut accepted: Vec<Field> = Vec::new();
     for field in fields {
         if !known.contains(&field.name.as_str()) {
             let expected = backticked(known.iter().copied());
@@ -96,22 +96,22 @@ pub fn known(key: &str, known: &[&str], fields: Vec<Field>, errors: &mut Errors)
                 message.push_str(&format!("\nhelp: did you mean `{closest}`?"));
             }
             errors.push_at(field.span, message);
-        } else if kept.iter().any(|seen| seen.name == field.name) {
+        } else if accepted.iter().any(|seen| seen.name == field.name) {
             let message = format!("duplicate field `{}` in `{key}`", field.name);
             errors.push_at(field.span, message);
         } else {
-            kept.push(field);
+            accepted.push(field);
         }
     }
-    kept
+    accepted
 }
 
 /// Parses `{ name: "value", "other/name": "value" }`, reporting a value
-/// that is not a string literal. `what` names one entry in messages, such
+/// that is not a string literal. `entry` names one entry in messages, such
 /// as `label`.
 pub fn string_map(
     key: &str,
-    what: &str,
+    entry: &str,
     value: TokenStream,
     errors: &mut Errors,
 ) -> Vec<(LitStr, LitStr)> {
@@ -129,7 +129,7 @@ pub fn string_map(
             Ok(value) => entries.push((field.name_literal(), value)),
             Err(_) => {
                 let message = format!(
-                    "the value of {what} `{}` must be a string literal",
+                    "the value of {entry} `{}` must be a string literal",
                     field.name
                 );
                 errors.push_spanned(&field.value, message);

@@ -23,8 +23,8 @@ const MIN_CPUS: f64 = 0.01;
 /// "Minimum memory limit allowed is 6MB".
 const MIN_MEMORY: u64 = 6 * 1024 * 1024;
 
-/// How the task runs; each field is `None` or the runtime's default when the
-/// key is absent.
+/// The execution settings of a task. A field is `None`, or the runtime's
+/// default, when its key is absent.
 #[derive(Default)]
 pub struct Settings {
     pub timeout: Option<Duration>,
@@ -55,7 +55,7 @@ pub struct Secret {
     pub source: SecretSource,
 }
 
-/// Where a secret is read on the host.
+/// The host source of a secret's value.
 pub enum SecretSource {
     /// `env("HOST_VARIABLE")`.
     Env(LitStr),

@@ -17,7 +17,7 @@ pub enum ScriptPiece<'a> {
     Placeholder,
 }
 
-/// Where a placeholder sits in a script.
+/// The quoting context of a placeholder in a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     /// A position where the runtime's escaping for this quoting keeps the
@@ -341,6 +341,9 @@ impl Lexer {
         let c = match self.items[self.position] {
             Item::Char(c) => c,
             Item::Placeholder(index) => {
+                // NOTE: only a placeholder that starts the word is checked, so
+                // `{{.inputs.a}}{{.inputs.b}}>file` with two numbers still
+                // forms a file descriptor.
                 let before_redirection =
                     self.word_start && matches!(self.peek_char(1), Some('<' | '>'));
                 let context = match self.stack.last() {

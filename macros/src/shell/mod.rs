@@ -19,7 +19,8 @@ const BUSYBOX_SHELLS: &[&str] = &["sh", "ash", "hush", "bash"];
 /// Options of `sh` and `bash` that take the next element as their value.
 const LONG_OPTIONS_WITH_VALUE: &[&str] = &["--rcfile", "--init-file"];
 
-/// How a shell reads an argv: `shell [options] -c script [$0 [$1 ...]]`.
+/// The parts of an argv that runs a shell:
+/// `shell [options] -c script [$0 [$1 ...]]`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Invocation {
     /// The shell's base name, such as `sh` or `bash`.
@@ -77,6 +78,9 @@ pub fn invocation(argv: &[&str]) -> Option<Invocation> {
 
 /// Returns the index of the shell's first element, the index of its last
 /// one (the applet after `busybox`), and the shell's name.
+// NOTE: a script that a program other than a shell runs, such as `su -c`,
+// `ssh host '...'` or `python3 -c`, is not recognised, so its placeholders
+// are inserted unescaped. The macro docs tell users to read input files there.
 fn find_shell<'a>(argv: &[&'a str]) -> Option<(usize, usize, &'a str)> {
     for (index, element) in argv.iter().enumerate() {
         let name = base_name(element);

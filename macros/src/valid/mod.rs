@@ -19,7 +19,7 @@ use crate::errors::Errors;
 /// The name of the file a container writes to report a failure.
 const ERROR_FILE: &str = "_ERROR";
 
-/// What code generation needs from the checks of a task.
+/// The results of the checks that code generation needs.
 pub struct Checked<'a> {
     /// The commands, only valid when no error was added.
     pub commands: Commands,

@@ -118,20 +118,22 @@ fn check_sandbox_label(template: &InlinePodTemplate, errors: &mut Errors) {
     }
 }
 
-/// A DNS subdomain as Kubernetes defines it (RFC 1123): lowercase DNS
-/// labels joined by `.`, at most 253 characters.
+/// Returns true for a DNS subdomain as Kubernetes defines it (RFC 1123):
+/// lowercase DNS labels joined by `.`, at most 253 characters.
 fn is_subdomain(text: &str) -> bool {
     text.len() <= MAX_SUBDOMAIN && text.split('.').all(|part| is_label_like(part, false))
 }
 
-/// A DNS label as Kubernetes defines it (RFC 1123): at most 63 lowercase
-/// letters, digits or `-`, starting and ending with a letter or digit.
+/// Returns true for a DNS label as Kubernetes defines it (RFC 1123): at
+/// most 63 lowercase letters, digits or `-`, starting and ending with a
+/// letter or digit.
 fn is_dns_label(text: &str) -> bool {
     text.len() <= MAX_LABEL && is_label_like(text, false)
 }
 
-/// Lowercase letters, digits and `-` (and, with `extended`, uppercase
-/// letters, `_` and `.`), starting and ending with a letter or digit.
+/// Returns true for lowercase letters, digits and `-` (and, with
+/// `extended`, uppercase letters, `_` and `.`), starting and ending with a
+/// letter or digit.
 fn is_label_like(text: &str, extended: bool) -> bool {
     let end_valid = |c: char| {
         c.is_ascii_digit() || c.is_ascii_lowercase() || extended && c.is_ascii_uppercase()
@@ -143,8 +145,9 @@ fn is_label_like(text: &str, extended: bool) -> bool {
     end_valid(first) && end_valid(last) && text.chars().all(inner_valid)
 }
 
-/// A label or annotation key: an optional DNS subdomain prefix and `/`,
-/// then a name of at most 63 letters, digits, `-`, `_` or `.`.
+/// Returns true for a label or annotation key: an optional DNS subdomain
+/// prefix and `/`, then a name of at most 63 letters, digits, `-`, `_` or
+/// `.`.
 fn is_qualified_name(text: &str) -> bool {
     let (prefix, name) = match text.split_once('/') {
         Some((prefix, name)) => (Some(prefix), name),
@@ -154,7 +157,8 @@ fn is_qualified_name(text: &str) -> bool {
     prefix_valid && name.len() <= MAX_LABEL && is_label_like(name, true)
 }
 
-/// A label value: empty, or what a label key's name may be.
+/// Returns true for a label value: empty, or what a label key's name may
+/// be.
 fn is_label_value(text: &str) -> bool {
     text.is_empty() || text.len() <= MAX_LABEL && is_label_like(text, true)
 }

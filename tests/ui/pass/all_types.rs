@@ -21,7 +21,7 @@ container_task! {
         },
         outputs = { report: containerflow::File, out_dir: Dir, total: i64 },
         command = ["/bin/sh", "-c"],
-        arguments = ["cat {{.inputs.text}} {{.inputs.type}} /var/inputs/data"],
+        arguments = ["cat {{.inputs.text}} {{.inputs.type}} /var/inputs/data > /var/outputs/report"],
         block_network = true,
         metadata_format = Yaml,
         env = { LANG: "C.UTF-8", "HOME": "/root", type: "keyword" },

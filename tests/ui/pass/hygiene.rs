@@ -25,6 +25,14 @@ struct Utc;
 struct Value;
 struct Binding;
 struct OutputRef;
+struct TaskSpec;
+struct Settings;
+struct RunAs;
+struct SecretSpec;
+struct SecretSource;
+struct PodTemplate;
+struct Quoting;
+struct Segment;
 type i64 = u8;
 type f64 = u8;
 type bool = ();
@@ -39,7 +47,15 @@ containerflow::container_task! {
         image = "busybox:1.36",
         inputs = { text: String, count: i64, ratio: f64, flag: bool, at: DateTime<Utc> },
         outputs = { total: i64, report: File, timeout: Duration, out: Dir },
-        command = ["echo", "{{.inputs.text}} {{.inputs.count}}"],
+        command = ["sh", "-c", "echo '{{.inputs.text}}' {{.inputs.count}} > /var/outputs/total"],
+        secrets = { TOKEN: env("TOKEN") },
+        timeout = "1m",
+        retries = 1,
+        retry_delay = "1s",
+        resources = { cpus: 1, memory: "64Mi" },
+        user = "1000",
+        block_network = true,
+        pod_template = { labels: { app: "x" } },
     }
 }
 
