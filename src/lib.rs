@@ -116,8 +116,9 @@
 /// `$(...)` as well, which starts afresh, and for a placeholder that is only
 /// part of a word, such as `--name={{.inputs.x}}`: the shell joins the quoted
 /// value to the rest of the word. Only `String` values are escaped. Every
-/// other type renders to digits, letters, `-`, `.` and `:` and is inserted
-/// as it is, so `$(({{.inputs.n}} * 2))` computes. A `String` inside
+/// other type renders to letters, digits, `+`, `-`, `.`, `:` and `µ`, which
+/// no shell treats specially, and is inserted as it is, so
+/// `$(({{.inputs.n}} * 2))` computes. A `String` inside
 /// `$((...))` is a compile error, because its quotes would break the
 /// arithmetic, and so is an `i64` or `f64` placeholder that is a word of its
 /// own right before `<` or `>`, as in `echo {{.inputs.n}}>file`, where the
@@ -133,8 +134,8 @@
 ///   `$HOME`;
 /// - among the shell's options, or as its script file name;
 /// - after a `case` inside `$(...)`, after a `$((` closed by a single `)`, and
-///   after a `'` inside `"${...}"`, where shells or this lexer may disagree
-///   on where quotes and substitutions end.
+///   after a `'` inside `"${...}"`, where shells, or the macro and a shell,
+///   may disagree on where quotes and substitutions end.
 ///
 /// A script that another program runs, such as `su -c` or `ssh host`, is not
 /// recognised. Pass values to it through input files.
@@ -143,8 +144,8 @@
 ///
 /// `timeout` limits each attempt. `retries` is the number of extra attempts
 /// after a failure: the first retry waits `retry_delay`, and each later one
-/// waits twice as long as the one before. `timeout` and
-/// `retry_delay` are Go duration strings: numbers with the units `ns`, `us`
+/// waits twice as long as the one before. `timeout` and `retry_delay` are
+/// Go duration strings: numbers with the units `ns`, `us`
 /// (or `µs`), `ms`, `s`, `m` and `h`, fractions allowed, as in `"1h30m"` or
 /// `"2.5s"`. `resources` sets `cpus`, a number of cores of at least 0.01, and
 /// `memory`, a Kubernetes quantity of at least `"6Mi"` (Docker's minimum):
@@ -158,7 +159,8 @@
 /// run records or errors. A secret's name is a variable name that `env` does
 /// not also set.
 ///
-/// A workflow call can override each of these settings.
+/// A workflow call can override `timeout`, `retries`, `retry_delay`,
+/// `resources` and `user`.
 ///
 /// ```
 /// use std::time::Duration;
