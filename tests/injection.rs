@@ -113,6 +113,24 @@ container_task! {
 }
 
 container_task! {
+    /// A double-quoted placeholder inside `$(...)` inside double quotes,
+    /// with the shell started as a busybox applet.
+    pub struct NestedDoubleQuoted {
+        name = "inject_nested_double_quoted",
+        image = "busybox:1.35",
+        inputs = { value: String },
+        outputs = { out: String, pwned: String },
+        command = [
+            "busybox",
+            "sh",
+            "-c",
+            "printf '%s' \"$(printf '[%s]' \"{{.inputs.value}}\")\" > /var/outputs/out; \
+             if [ -e /tmp/pwned ]; then echo yes; else echo no; fi > /var/outputs/pwned",
+        ],
+    }
+}
+
+container_task! {
     /// The value is `$1` of the script: a plain argv element.
     pub struct ScriptArgument {
         name = "inject_script_argument",
@@ -172,6 +190,7 @@ echoed! {
     Bare => BareInputs, BareOutputs;
     BareWordPart => BareWordPartInputs, BareWordPartOutputs;
     InSubstitution => InSubstitutionInputs, InSubstitutionOutputs;
+    NestedDoubleQuoted => NestedDoubleQuotedInputs, NestedDoubleQuotedOutputs;
     ScriptArgument => ScriptArgumentInputs, ScriptArgumentOutputs;
     NotAShell => NotAShellInputs, NotAShellOutputs;
 }
@@ -233,6 +252,11 @@ async fn bare_word_parts_pass_through() {
 #[tokio::test]
 async fn values_in_substitution_pass_through() {
     assert_values_pass_through(InSubstitution, "[", "]").await;
+}
+
+#[tokio::test]
+async fn nested_double_quoted_values_pass_through() {
+    assert_values_pass_through(NestedDoubleQuoted, "[", "]").await;
 }
 
 #[tokio::test]
