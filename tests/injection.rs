@@ -165,9 +165,17 @@ container_task! {
 }
 
 /// The outputs every task in this file declares.
+struct Echo {
+    /// The value between markers, as the container received it.
+    out: String,
+    /// `yes` when `/tmp/pwned` existed after the command ran, else `no`.
+    pwned: String,
+}
+
+/// A task with the input `value` and the outputs of an [`Echo`].
 trait Echoed: ContainerTask + Copy {
     fn inputs(value: String) -> Self::Inputs;
-    fn read(outputs: Self::Outputs) -> (String, String);
+    fn read(outputs: Self::Outputs) -> Echo;
 }
 
 macro_rules! echoed {
@@ -177,8 +185,11 @@ macro_rules! echoed {
                 $inputs { value }
             }
 
-            fn read(outputs: $outputs) -> (String, String) {
-                (outputs.out, outputs.pwned)
+            fn read(outputs: $outputs) -> Echo {
+                Echo {
+                    out: outputs.out,
+                    pwned: outputs.pwned,
+                }
             }
         }
     )*};
@@ -208,7 +219,7 @@ async fn assert_values_pass_through<T: Echoed>(task: T, before: &str, after: &st
         });
     }
 
-    let mut results: Vec<(usize, Result<(String, String), Error>)> = Vec::new();
+    let mut results: Vec<(usize, Result<Echo, Error>)> = Vec::new();
     while let Some(joined) = runs.join_next().await {
         results.push(joined.unwrap());
     }
@@ -216,8 +227,8 @@ async fn assert_values_pass_through<T: Echoed>(task: T, before: &str, after: &st
     let name = T::spec().name;
     for (index, result) in results {
         let value = HOSTILE[index];
-        let (out, pwned) = match result {
-            Ok(outputs) => outputs,
+        let Echo { out, pwned } = match result {
+            Ok(echo) => echo,
             Err(error) => panic!("{name} failed for value {value:?}: {error}"),
         };
         assert_eq!(
