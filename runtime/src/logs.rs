@@ -84,6 +84,8 @@ impl LineCollector {
                     if pending.len() == MAX_LINE_BYTES {
                         // A character cut in two would show as escapes, so
                         // its first bytes wait for the rest.
+                        // NOTE: a secret cut in two here is not masked,
+                        // because each part is masked on its own line.
                         let cut = pending.len() - incomplete_char_len(pending);
                         let carried = pending.split_off(cut);
                         self.complete_line(stream, &mut emit);
