@@ -53,6 +53,8 @@ container_task! {
 }
 
 container_task! {
+    /// Exits with `code` before writing its output, on purpose.
+    #[allow(deprecated)]
     pub struct Fail {
         name = "fail",
         image = "busybox:1.35",

@@ -38,7 +38,9 @@ pub(super) async fn run_attempts(
         // Flyte sets this variable in every task pod, counting from 0, so a
         // script written for Flyte can tell a retry from the first attempt.
         let retry_count = (number - 1).to_string();
-        this_attempt.env.push(("FLYTE_ATTEMPT_NUMBER".to_owned(), retry_count));
+        this_attempt
+            .env
+            .push(("FLYTE_ATTEMPT_NUMBER".to_owned(), retry_count));
         this_attempt.log_file =
             records.map(|records| records.log_file(node_index, &job.node, number));
         let attempt_started = Instant::now();

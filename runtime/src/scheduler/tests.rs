@@ -455,7 +455,10 @@ async fn overrides_reach_the_job() {
     assert_eq!(jobs[0].settings.memory, Some(64 << 20));
     assert_eq!(jobs[0].settings.retries, 0);
     let attempt = ("FLYTE_ATTEMPT_NUMBER".to_owned(), "0".to_owned());
-    assert_eq!(jobs[0].env, [("MODE".to_owned(), "fast".to_owned()), attempt.clone()]);
+    assert_eq!(
+        jobs[0].env,
+        [("MODE".to_owned(), "fast".to_owned()), attempt.clone()]
+    );
     assert_eq!(jobs[1].settings, ADD.settings);
     assert_eq!(jobs[1].env, [attempt]);
 }
