@@ -1,0 +1,198 @@
+//! Per-task overhead, cold start and parallel throughput, each against the
+//! floor loop and the `docker` command line tool.
+
+use std::time::Instant;
+
+use crate::children::{self, docker_cli_greet, floor_batch};
+use crate::floor::Network;
+use crate::stats::{cpu_seconds, differences, ratios};
+use crate::{engine, Context};
+
+/// The contenders of the per-task section, in the order of their columns.
+const OVERHEAD_CONTENDERS: [&str; 4] = [
+    "floor loop",
+    "containerflow",
+    "containerflow, no records",
+    "docker CLI",
+];
+
+/// Times one task at a time, each contender once per round, and reports
+/// each contender's median difference from the floor in the same round.
+pub fn overhead(context: &mut Context) {
+    let rounds = if context.quick { 3 } else { 20 };
+    let mut seconds = vec![Vec::new(); OVERHEAD_CONTENDERS.len()];
+    let mut cpu = vec![Vec::new(); OVERHEAD_CONTENDERS.len()];
+    // The first round warms up connections and the image check, and is not counted.
+    for round in 0..=rounds {
+        for offset in 0..OVERHEAD_CONTENDERS.len() {
+            let contender = (round + offset) % OVERHEAD_CONTENDERS.len();
+            let (wall, used) = greet_once(context, contender, round * 10 + offset);
+            if round > 0 {
+                seconds[contender].push(wall);
+                cpu[contender].push(used);
+            }
+        }
+    }
+    let report = &mut context.report;
+    let case = "1 task at a time, bridge";
+    report.add(
+        "overhead",
+        case,
+        "floor loop per task",
+        "ms",
+        &millis(&seconds[0]),
+    );
+    for contender in 1..OVERHEAD_CONTENDERS.len() {
+        let extra = millis(&differences(&seconds[contender], &seconds[0]));
+        let measure = format!("{} minus floor", OVERHEAD_CONTENDERS[contender]);
+        let row = report.add("overhead", case, measure, "ms", &extra);
+        if contender == 1 {
+            row.target("<= 3 ms", |median| median <= 3.0);
+        }
+    }
+    for contender in 0..2 {
+        let measure = format!(
+            "{} CPU time of this process",
+            OVERHEAD_CONTENDERS[contender]
+        );
+        report.add("overhead", case, measure, "ms", &millis(&cpu[contender]));
+    }
+}
+
+/// Runs the greeting once by `contender` and returns its wall-clock and CPU seconds.
+fn greet_once(context: &Context, contender: usize, sequence: usize) -> (f64, f64) {
+    let name = format!("Ada{sequence}");
+    let (cpu_started, started) = (cpu_seconds(), Instant::now());
+    let records = context.records();
+    let greeting = match contender {
+        0 => context
+            .runtime
+            .block_on(context.floor.greet(&name, Network::Bridge)),
+        1 => context
+            .runtime
+            .block_on(engine::greet(&context.executor, &name, Some(&records))),
+        2 => context
+            .runtime
+            .block_on(engine::greet(&context.executor, &name, None)),
+        _ => docker_cli_greet(&context.bench_id, &context.work, sequence as u64, &name),
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let used = cpu_seconds() - cpu_started;
+    assert_eq!(greeting, format!("Hello, my name is {name}."));
+    (wall, used)
+}
+
+/// Times whole processes that run one greeting: a containerflow binary, a
+/// bollard binary, and `docker run`.
+pub fn cold_start(context: &mut Context) {
+    let rounds = if context.quick { 2 } else { 10 };
+    let (mut engine, mut floor, mut cli) = (Vec::new(), Vec::new(), Vec::new());
+    let mut peak_mib = Vec::new();
+    for round in 0..rounds {
+        for offset in 0..3 {
+            match (round + offset) % 3 {
+                0 => {
+                    let child =
+                        children::spawn_self(&["cold-start"], &context.bench_id, &context.work);
+                    engine.push(child.process_seconds);
+                    peak_mib.push(child.peak_kib as f64 / 1024.0);
+                }
+                1 => {
+                    let child =
+                        children::spawn_self(&["cold-floor"], &context.bench_id, &context.work);
+                    floor.push(child.process_seconds);
+                }
+                _ => {
+                    let started = Instant::now();
+                    let sequence = 1_000_000 + round as u64;
+                    docker_cli_greet(&context.bench_id, &context.work, sequence, "Ada");
+                    cli.push(started.elapsed().as_secs_f64());
+                }
+            }
+        }
+    }
+    let report = &mut context.report;
+    let case = "1-task process, bridge";
+    report.add("cold start", case, "docker run", "ms", &millis(&cli));
+    report
+        .add(
+            "cold start",
+            case,
+            "containerflow minus docker run",
+            "ms",
+            &millis(&differences(&engine, &cli)),
+        )
+        .target("<= 10 ms", |median| median <= 10.0);
+    report.add(
+        "cold start",
+        case,
+        "floor binary minus docker run",
+        "ms",
+        &millis(&differences(&floor, &cli)),
+    );
+    report.add(
+        "cold start",
+        case,
+        "containerflow peak RSS",
+        "MiB",
+        &peak_mib,
+    );
+}
+
+/// Times workflows of independent tasks against the floor loop at the same concurrency.
+pub fn parallel(context: &mut Context) {
+    let cases: &[(usize, usize)] = if context.quick {
+        &[(5, 1)]
+    } else {
+        &[(20, 5), (100, 3)]
+    };
+    let concurrency = 20;
+    for &(tasks, rounds) in cases {
+        for network in [Network::None, Network::Bridge] {
+            let (mut engine, mut floor) = (Vec::new(), Vec::new());
+            for round in 0..rounds {
+                for offset in 0..2 {
+                    let started = Instant::now();
+                    if (round + offset) % 2 == 0 {
+                        let records = context.records();
+                        let run = engine::greet_all(
+                            &context.executor,
+                            tasks,
+                            concurrency,
+                            network,
+                            Some(&records),
+                        );
+                        context.runtime.block_on(run);
+                        engine.push(started.elapsed().as_secs_f64());
+                    } else {
+                        let run = floor_batch(&context.floor, tasks, concurrency, network);
+                        context.runtime.block_on(run);
+                        floor.push(started.elapsed().as_secs_f64());
+                    }
+                }
+            }
+            let case = format!(
+                "{tasks} tasks, {} at once, {}",
+                concurrency.min(tasks),
+                network.name()
+            );
+            let report = &mut context.report;
+            report.add("parallel", case.clone(), "floor loop", "s", &floor);
+            report.add("parallel", case.clone(), "containerflow", "s", &engine);
+            let row = report.add(
+                "parallel",
+                case,
+                "containerflow / floor",
+                "ratio",
+                &ratios(&engine, &floor),
+            );
+            if tasks == 20 {
+                row.target("<= 1.05", |median| median <= 1.05);
+            }
+        }
+    }
+}
+
+pub fn millis(seconds: &[f64]) -> Vec<f64> {
+    seconds.iter().map(|value| value * 1000.0).collect()
+}
