@@ -1,7 +1,8 @@
-//! SIGINT and SIGTERM during a run: the test binary runs itself again as a
-//! child process that starts a workflow of long `sleep` tasks, the parent
-//! signals the child once its containers run, and then checks that the child
-//! exited non-zero, removed every container and wrote its run record.
+//! Interrupted runs: the test binary runs itself again as a child process
+//! that starts a workflow of long `sleep` tasks. The parent signals the
+//! child once its containers run, or the child's own code panics then, and
+//! the parent checks that the child exited non-zero and removed every
+//! container.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -22,6 +23,16 @@ container_task! {
 
 const CHILD_VARIABLE: &str = "CONTAINERFLOW_SIGNAL_CHILD";
 const RECORDS_VARIABLE: &str = "CONTAINERFLOW_SIGNAL_RECORDS";
+const PANIC_VARIABLE: &str = "CONTAINERFLOW_PANIC_CHILD";
+
+fn sleepers(prefix: &str) -> Workflow {
+    let mut workflow = Workflow::new("interrupted");
+    for branch in ["a", "b"] {
+        let bindings = SleepBindings { seconds: 60.into() };
+        workflow.add(format!("{prefix}-{branch}"), Sleep, bindings);
+    }
+    workflow
+}
 
 /// The child's part: runs two 60-second tasks named after the parent's
 /// pid, and exits with code 3 when the run reports the interruption.
@@ -32,11 +43,7 @@ async fn signal_child() {
         return;
     };
     let records = std::env::var(RECORDS_VARIABLE).expect("the parent sets the records directory");
-    let mut workflow = Workflow::new("interrupted");
-    for branch in ["a", "b"] {
-        let bindings = SleepBindings { seconds: 60.into() };
-        workflow.add(format!("{prefix}-{branch}"), Sleep, bindings);
-    }
+    let workflow = sleepers(&prefix);
     let executor = DockerExecutor::connect()
         .await
         .expect("the Docker daemon runs");
@@ -47,10 +54,32 @@ async fn signal_child() {
     }
 }
 
-fn start_child(prefix: &str, records: &Path) -> Child {
+/// The child's part of the panic test: code running beside the workflow
+/// panics once both containers run, which ends the test and its runtime.
+#[tokio::test]
+#[ignore = "runs only as the child process of the panic test"]
+async fn panic_child() {
+    let Ok(prefix) = std::env::var(PANIC_VARIABLE) else {
+        return;
+    };
+    let workflow = sleepers(&prefix);
+    let executor = DockerExecutor::connect()
+        .await
+        .expect("the Docker daemon runs");
+    let options = RunOptions::default().records(None).handle_signals(false);
+    let user_code = async {
+        while containers(&prefix, false).len() < 2 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("user code panicked while the workflow ran");
+    };
+    let (_, ()) = tokio::join!(workflow.run_with(&executor, &options), user_code);
+}
+
+fn start_child(test: &str, variable: &str, prefix: &str, records: &Path) -> Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "signal_child", "--ignored", "--nocapture"])
-        .env(CHILD_VARIABLE, prefix)
+        .args(["--exact", test, "--ignored", "--nocapture"])
+        .env(variable, prefix)
         .env(RECORDS_VARIABLE, records)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -94,7 +123,7 @@ fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 fn interrupt_run(signal: &str) {
     let prefix = format!("signal-{}-{}", std::process::id(), signal.to_lowercase());
     let records = tempfile::tempdir().unwrap();
-    let mut child = start_child(&prefix, records.path());
+    let mut child = start_child("signal_child", CHILD_VARIABLE, &prefix, records.path());
     wait_until("both containers running", Duration::from_secs(60), || {
         containers(&prefix, false).len() == 2
     });
@@ -146,4 +175,32 @@ fn sigint_removes_containers_and_exits_non_zero() {
 #[test]
 fn sigterm_removes_containers_and_exits_non_zero() {
     interrupt_run("TERM");
+}
+
+#[test]
+fn panic_beside_a_run_leaves_no_container() {
+    let prefix = format!("panic-{}", std::process::id());
+    let records = tempfile::tempdir().unwrap();
+    let mut child = start_child("panic_child", PANIC_VARIABLE, &prefix, records.path());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("the child did not panic within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!status.success(), "the child's panic did not fail it");
+    let left = containers(&prefix, true);
+    for id in &left {
+        let _ = Command::new("docker").args(["rm", "-f", id]).output();
+    }
+    assert!(
+        left.is_empty(),
+        "{} containers were left after the panic",
+        left.len()
+    );
 }

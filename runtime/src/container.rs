@@ -179,9 +179,18 @@ pub(crate) fn short_id(id: &str) -> &str {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Removals {
     tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    /// Set when a job was dropped outside a tokio runtime, so no removal
+    /// could be spawned for its container.
+    abandoned: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Removals {
+    /// Returns true when a removal has not finished, or could not start.
+    pub(crate) fn has_pending(&self) -> bool {
+        self.abandoned.load(std::sync::atomic::Ordering::SeqCst)
+            || self.lock().iter().any(|task| !task.is_finished())
+    }
+
     fn track(&self, task: JoinHandle<()>) {
         let mut tasks = self.lock();
         tasks.retain(|task| !task.is_finished());
@@ -289,6 +298,11 @@ impl Drop for Cleanup {
         }
         let node = self.node.clone();
         let Ok(runtime) = Handle::try_current() else {
+            if creating.is_some() || container.is_some() {
+                self.removals
+                    .abandoned
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
             if creating.is_some() {
                 tracing::warn!(
                     task = %node,

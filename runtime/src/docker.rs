@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use bollard::query_parameters::ListContainersOptions;
 use bollard::Docker;
 use chrono::Utc;
 use futures::future::BoxFuture;
 use tempfile::TempDir;
 
-use crate::container::{short_id, Removals, TASK_OUTPUT_TARGET};
+use crate::container::{remove_container, short_id, Removals, TASK_OUTPUT_TARGET};
 use crate::error::Error;
 use crate::executor::{Attempt, AttemptDetails, Executor, Job};
 use crate::identity::ProcessIdentity;
@@ -79,6 +80,8 @@ pub struct DockerExecutor {
     pub(crate) removals: Removals,
     /// The default work directory, removed when the executor is dropped.
     temp_dir: Option<TempDir>,
+    /// The daemon address the builder was given, to reconnect from `Drop`.
+    docker_host: Option<String>,
 }
 
 /// Settings of a [`DockerExecutor`], applied by [`connect`](Self::connect).
@@ -194,6 +197,7 @@ impl DockerExecutorBuilder {
             images: ImageCache::default(),
             removals: Removals::default(),
             temp_dir,
+            docker_host: self.docker_host,
         })
     }
 }
@@ -327,6 +331,9 @@ impl Drop for DockerExecutor {
     /// it gives up on a directory without write permission for its owner,
     /// which a container may have left.
     fn drop(&mut self) {
+        if self.removals.has_pending() {
+            remove_run_containers_blocking(self.docker_host.clone(), &self.run_id);
+        }
         if self.temp_dir.is_none() {
             return;
         }
@@ -337,6 +344,54 @@ impl Drop for DockerExecutor {
                 "removing the work directory failed"
             );
         }
+    }
+}
+
+/// Force-removes every container of the run `run_id`, on a thread with a
+/// runtime of its own, and waits for it.
+///
+/// The executor calls it when it is dropped while removals it spawned for
+/// dropped jobs have not finished: after a panic, or at the end of `main`,
+/// the tokio runtime shuts down and cancels those tasks, and only this
+/// blocking sweep still removes the containers.
+fn remove_run_containers_blocking(docker_host: Option<String>, run_id: &str) {
+    let label = format!("{}={run_id}", DockerExecutor::RUN_LABEL);
+    let sweep = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?;
+        runtime.block_on(async {
+            let docker = match &docker_host {
+                Some(host) => Docker::connect_with_host(host),
+                None => Docker::connect_with_defaults(),
+            };
+            let docker = docker.map_err(|error| error.to_string())?;
+            let docker = docker
+                .negotiate_version()
+                .await
+                .map_err(|error| error.to_string())?;
+            let options = ListContainersOptions {
+                all: true,
+                filters: Some(HashMap::from([("label".to_owned(), vec![label])])),
+                ..Default::default()
+            };
+            let containers = docker
+                .list_containers(Some(options))
+                .await
+                .map_err(|error| error.to_string())?;
+            for container in containers.into_iter().filter_map(|container| container.id) {
+                remove_container(&docker, "", &container).await;
+            }
+            Ok::<(), String>(())
+        })
+    });
+    match sweep.join() {
+        Ok(Ok(())) => tracing::info!(run = %run_id, "removed the containers of dropped jobs"),
+        Ok(Err(error)) => {
+            tracing::warn!(run = %run_id, error = %error, "removing the containers of dropped jobs failed")
+        }
+        Err(_) => tracing::warn!(run = %run_id, "the container sweep thread panicked"),
     }
 }
 
