@@ -14,7 +14,10 @@ async fn unreachable_daemon_names_the_fix() {
     };
     assert!(matches!(error, Error::DockerConnect { .. }), "{error:?}");
     let message = error.to_string();
-    assert!(message.starts_with("cannot connect to the Docker daemon"), "{message}");
+    assert!(
+        message.starts_with("cannot connect to the Docker daemon"),
+        "{message}"
+    );
     assert!(message.contains("scripts/provision.sh"), "{message}");
     assert!(message.contains("DOCKER_HOST"), "{message}");
 }
