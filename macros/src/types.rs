@@ -16,11 +16,19 @@ pub enum ValueType {
     Duration,
     File,
     Dir,
+    /// `Vec<T>`, with `T` a scalar or `File`.
+    List(&'static ValueType),
+    /// `BTreeMap<String, T>`, with `T` a scalar.
+    Map(&'static ValueType),
 }
 
 /// The spellings of the supported types, for error messages.
-const SUPPORTED: &str =
-    "`String`, `i64`, `f64`, `bool`, `DateTime<Utc>`, `Duration`, `File`, `Dir`";
+const SUPPORTED: &str = "`String`, `i64`, `f64`, `bool`, `DateTime<Utc>`, `Duration`, `File`, \
+     `Dir`, `Vec<T>`, `BTreeMap<String, T>`";
+
+/// The element types that a list or a map may have, for error messages.
+const SUPPORTED_ELEMENTS: &str = "`Vec<T>` takes `String`, `i64`, `f64`, `bool`, \
+     `DateTime<Utc>`, `Duration` or `File`, and `BTreeMap<String, T>` the same except `File`";
 
 impl ValueType {
     /// Maps a declared type to its value type by the last segment of its
@@ -32,7 +40,33 @@ impl ValueType {
     /// Returns an error on `ty` listing the supported types, with a hint for
     /// close types such as `&str` or `i32`.
     pub fn from_type(ty: &Type) -> syn::Result<ValueType> {
-        let value_type = match last_segment(ty) {
+        match last_segment(ty) {
+            Some((name, arguments)) if name == "Vec" => {
+                let [element] = type_arguments(arguments)[..] else {
+                    return Err(unsupported(ty));
+                };
+                let element = element_type(ty, element, ValueType::File)?;
+                Ok(ValueType::List(element))
+            }
+            Some((name, arguments)) if name == "BTreeMap" => match type_arguments(arguments)[..] {
+                [key, element] if ValueType::scalar_from_type(key) == Some(ValueType::String) => {
+                    Ok(ValueType::Map(element_type(ty, element, ValueType::String)?))
+                }
+                _ => Err(syn::Error::new_spanned(
+                    ty,
+                    format!(
+                        "unsupported type `{}`, map keys must be `String` because each key is a file name",
+                        type_text(ty)
+                    ),
+                )),
+            },
+            _ => ValueType::scalar_from_type(ty).ok_or_else(|| unsupported(ty)),
+        }
+    }
+
+    /// Maps a scalar type, `File` or `Dir` to its value type.
+    fn scalar_from_type(ty: &Type) -> Option<ValueType> {
+        match last_segment(ty) {
             Some((name, arguments)) => match (name.as_str(), arguments) {
                 ("String", PathArguments::None) => Some(ValueType::String),
                 ("i64", PathArguments::None) => Some(ValueType::Int),
@@ -45,8 +79,7 @@ impl ValueType {
                 _ => None,
             },
             None => None,
-        };
-        value_type.ok_or_else(|| unsupported(ty))
+        }
     }
 
     /// Returns the absolute path of the Rust type, spanned at `span`.
@@ -62,12 +95,30 @@ impl ValueType {
             ValueType::Duration => quote_spanned!(span=> ::containerflow::__private::Duration),
             ValueType::File => quote_spanned!(span=> ::containerflow::__private::File),
             ValueType::Dir => quote_spanned!(span=> ::containerflow::__private::Dir),
+            ValueType::List(element) => {
+                let element = element.rust_type(span);
+                quote_spanned!(span=> ::containerflow::__private::Vec<#element>)
+            }
+            ValueType::Map(element) => {
+                let element = element.rust_type(span);
+                quote_spanned! {span=>
+                    ::containerflow::__private::BTreeMap<::containerflow::__private::String, #element>
+                }
+            }
         }
     }
 
     /// Returns the path of the runtime's `ValueType` variant.
     pub fn runtime_variant(self) -> TokenStream {
         let variant = match self {
+            ValueType::List(element) => {
+                let element = element.runtime_variant();
+                quote!(List(&#element))
+            }
+            ValueType::Map(element) => {
+                let element = element.runtime_variant();
+                quote!(Map(&#element))
+            }
             ValueType::String => quote!(String),
             ValueType::Int => quote!(Int),
             ValueType::Float => quote!(Float),
@@ -89,6 +140,53 @@ impl ValueType {
     pub fn is_path(self) -> bool {
         matches!(self, ValueType::File | ValueType::Dir)
     }
+
+    /// Returns a `'static` reference to a scalar, `File` or `Dir` type, to
+    /// be the element of a list or map type.
+    fn to_static(self) -> &'static ValueType {
+        match self {
+            ValueType::String => &ValueType::String,
+            ValueType::Int => &ValueType::Int,
+            ValueType::Float => &ValueType::Float,
+            ValueType::Bool => &ValueType::Bool,
+            ValueType::Datetime => &ValueType::Datetime,
+            ValueType::Duration => &ValueType::Duration,
+            ValueType::File => &ValueType::File,
+            ValueType::Dir => &ValueType::Dir,
+            ValueType::List(_) | ValueType::Map(_) => {
+                unreachable!("collections are never elements")
+            }
+        }
+    }
+}
+
+/// Returns the types among the generic arguments of a path segment.
+fn type_arguments(arguments: &PathArguments) -> Vec<&Type> {
+    let PathArguments::AngleBracketed(bracketed) = arguments else {
+        return Vec::new();
+    };
+    let types = bracketed.args.iter().map(|argument| match argument {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    types.collect::<Option<Vec<&Type>>>().unwrap_or_default()
+}
+
+/// Maps the element type of the collection `ty`, accepting scalars and, when
+/// `widest` is `File`, `File` too.
+fn element_type(ty: &Type, element: &Type, widest: ValueType) -> syn::Result<&'static ValueType> {
+    match ValueType::scalar_from_type(element) {
+        Some(ValueType::Dir) => {}
+        Some(ValueType::File) if widest != ValueType::File => {}
+        Some(scalar) => return Ok(scalar.to_static()),
+        None => {}
+    }
+    let message = format!(
+        "unsupported element type `{}` in `{}`\nhelp: {SUPPORTED_ELEMENTS}",
+        type_text(element),
+        type_text(ty)
+    );
+    Err(syn::Error::new_spanned(element, message))
 }
 
 /// Returns the name and generic arguments of the last segment of a plain
@@ -143,6 +241,8 @@ fn hint(ty: &Type) -> Option<&'static str> {
         "f32" => Some("`f64`"),
         "DateTime" | "NaiveDateTime" | "SystemTime" | "Instant" => Some("`DateTime<Utc>`"),
         "Path" | "PathBuf" => Some("`File` or `Dir`"),
+        "HashMap" | "IndexMap" => Some("`BTreeMap<String, T>`"),
+        "VecDeque" | "HashSet" | "BTreeSet" => Some("`Vec<T>`"),
         _ => None,
     }
 }
@@ -189,6 +289,13 @@ mod tests {
             ("Dir", ValueType::Dir),
             ("containerflow::Dir", ValueType::Dir),
             ("(String)", ValueType::String),
+            ("Vec<i64>", ValueType::List(&ValueType::Int)),
+            ("std::vec::Vec<File>", ValueType::List(&ValueType::File)),
+            ("BTreeMap<String, f64>", ValueType::Map(&ValueType::Float)),
+            (
+                "std::collections::BTreeMap<std::string::String, bool>",
+                ValueType::Map(&ValueType::Bool),
+            ),
         ];
         for (source, expected) in cases {
             assert_eq!(map(source).ok(), Some(expected), "type {source}");
@@ -211,8 +318,8 @@ mod tests {
             ("DateTime<Utc, Utc>", Some("`DateTime<Utc>`")),
             ("std::path::PathBuf", Some("`File` or `Dir`")),
             ("&Path", Some("`File` or `Dir`")),
-            ("Vec<String>", None),
             ("Option<i64>", None),
+            ("HashMap<String, i64>", Some("`BTreeMap<String, T>`")),
             ("String<i64>", Some("`String`")),
             ("<T as Trait>::String", None),
             ("(i64, i64)", None),
@@ -231,6 +338,45 @@ mod tests {
             let found_help = message.find("\nhelp").map(|start| &message[start..]);
             assert_eq!(found_help, help.as_deref(), "help for {source}");
         }
+    }
+
+    #[test]
+    fn collections_reject_unstageable_elements() {
+        let cases = [
+            ("Vec<Dir>", "unsupported element type `Dir` in `Vec<Dir>`"),
+            ("Vec<Vec<i64>>", "unsupported element type `Vec<i64>`"),
+            ("BTreeMap<String, File>", "unsupported element type `File`"),
+            (
+                "BTreeMap<String, Vec<i64>>",
+                "unsupported element type `Vec<i64>`",
+            ),
+            ("Vec<i32>", "unsupported element type `i32`"),
+            ("BTreeMap<i64, i64>", "map keys must be `String`"),
+            ("Vec", "unsupported type `Vec`"),
+        ];
+        for (source, expected) in cases {
+            let message = map(source).unwrap_err().to_string();
+            assert!(
+                message.contains(expected),
+                "message for {source}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn collection_rust_types_are_absolute() {
+        let list = ValueType::List(&ValueType::Int).rust_type(Span::call_site());
+        assert_eq!(
+            list.to_string(),
+            ":: containerflow :: __private :: Vec < :: core :: primitive :: i64 >"
+        );
+        let variant = ValueType::Map(&ValueType::Bool)
+            .runtime_variant()
+            .to_string();
+        assert!(
+            variant.ends_with("Map (& :: containerflow :: __private :: ValueType :: Bool)"),
+            "{variant}"
+        );
     }
 
     #[test]

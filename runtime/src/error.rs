@@ -140,8 +140,8 @@ pub enum Error {
         output: String,
         /// The path inside the container.
         container_path: String,
-        /// The output's declared type.
-        expected_type: crate::value::ValueType,
+        /// The declared type of the output, or of its element that is invalid.
+        expected_type: &'static crate::value::ValueType,
         /// The text found, shortened to at most 200 characters.
         found: String,
         /// The accepted forms.
@@ -231,6 +231,53 @@ pub enum Error {
         expected: String,
         /// The types of the values given, comma-separated.
         found: String,
+    },
+
+    /// An input or output has a type that cannot be staged as files: a list
+    /// of `Dir`, a map of `File` or `Dir`, or a nested collection.
+    #[error(
+        "task `{task}`: `{name}` has type {ty}, which cannot be staged; use a list of \
+         scalars or of `File`, or a map from `String` to scalars"
+    )]
+    UnsupportedType {
+        /// The node name.
+        task: String,
+        /// The input or output name.
+        name: String,
+        /// The declared type.
+        ty: crate::value::ValueType,
+    },
+
+    /// A key of a map input cannot be a file name in the input directory.
+    #[error("task `{task}`: map input `{input}` has an invalid key {key:?}: {reason}; rename it")]
+    InvalidMapKey {
+        /// The node name.
+        task: String,
+        /// The input name.
+        input: String,
+        /// The key.
+        key: String,
+        /// The reason it is not a file name.
+        reason: &'static str,
+    },
+
+    /// A list output written as a directory lacks an element: its entries
+    /// must be named `0` to `n - 1` with none missing.
+    #[error(
+        "task `{task}`: list output `{output}` at `{container_path}` has {count} entries \
+         but no entry `{missing}`; name the elements `0`, `1`, ... with none missing"
+    )]
+    OutputListIncomplete {
+        /// The node name.
+        task: String,
+        /// The output name.
+        output: String,
+        /// The path inside the container.
+        container_path: String,
+        /// The number of entries in the directory.
+        count: usize,
+        /// The first missing index.
+        missing: usize,
     },
 
     /// A command placeholder refers to an input that the task does not declare.
@@ -357,6 +404,7 @@ impl Error {
                 | Error::TaskReportedError { .. }
                 | Error::OutputMissing { .. }
                 | Error::OutputInvalid { .. }
+                | Error::OutputListIncomplete { .. }
                 | Error::OutputTooLarge { .. }
                 | Error::TimedOut { .. }
                 | Error::OutOfMemory { .. }

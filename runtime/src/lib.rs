@@ -54,6 +54,7 @@ pub mod __private {
     pub use ::chrono::{self, DateTime, Utc};
     pub use ::core::option::Option;
     pub use ::serde;
+    pub use ::std::collections::BTreeMap;
     pub use ::std::string::String;
     pub use ::std::time::Duration;
     pub use ::std::vec::Vec;

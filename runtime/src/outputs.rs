@@ -16,6 +16,8 @@ use crate::spec::{ParamSpec, TaskSpec};
 use crate::stage::{container_path, JobDir};
 use crate::value::{self, Value, ValueType};
 
+mod collections;
+
 /// Maximum size of a scalar output file that is read.
 pub(crate) const MAX_SCALAR_BYTES: u64 = 1024 * 1024;
 
@@ -37,7 +39,7 @@ const ERROR_FILE: &str = "_ERROR";
 /// Secrets are masked in the `_ERROR` text and in quoted output text.
 pub(crate) fn finish_job(
     node: &str,
-    spec: &TaskSpec,
+    spec: &'static TaskSpec,
     dir: JobDir,
     exit_code: i64,
     log_tail: String,
@@ -50,7 +52,8 @@ pub(crate) fn finish_job(
         Err(Error::OutputInvalid { found, .. }) => redactor.redact_in_place(found),
         _ => {}
     }
-    let keep_outputs = result.is_ok() && spec.outputs.iter().any(|output| output.ty.is_path());
+    let keep_outputs =
+        result.is_ok() && spec.outputs.iter().any(|output| output.ty.contains_path());
     dir.remove(keep_outputs);
     result
 }
@@ -76,7 +79,7 @@ fn widen_permissions(node: &str, dir: &JobDir) {
 
 fn read_result(
     node: &str,
-    spec: &TaskSpec,
+    spec: &'static TaskSpec,
     dir: &JobDir,
     exit_code: i64,
     log_tail: String,
@@ -121,53 +124,109 @@ fn read_error_file(node: &str, dir: &JobDir) -> Result<Option<String>, Error> {
 
 fn read_output(
     node: &str,
-    spec: &TaskSpec,
+    spec: &'static TaskSpec,
     dir: &JobDir,
-    output: &ParamSpec,
+    output: &'static ParamSpec,
 ) -> Result<Value, Error> {
-    let host_path = dir.outputs().join(output.name);
-    let invalid = |found: String, expected: &'static str| Error::OutputInvalid {
-        task: node.to_owned(),
-        output: output.name.to_owned(),
+    let location = Location {
+        node,
+        output: output.name,
         container_path: container_path(spec.output_data_dir, output.name),
-        expected_type: output.ty,
-        found,
-        expected,
+        host_path: dir.outputs().join(output.name),
     };
-    let metadata = match fs::symlink_metadata(&host_path) {
+    let metadata = match fs::symlink_metadata(&location.host_path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             return Err(Error::OutputMissing {
                 task: node.to_owned(),
                 output: output.name.to_owned(),
-                container_path: container_path(spec.output_data_dir, output.name),
-                host_path,
+                container_path: location.container_path,
+                host_path: location.host_path,
             });
         }
-        Err(source) => return Err(io_error(node, "reading output", &host_path, source)),
+        Err(source) => return Err(location.io_error(source)),
     };
     match output.ty {
-        ValueType::Dir if metadata.is_dir() => Ok(Value::Dir(value::Dir::new(host_path))),
-        ValueType::Dir => Err(invalid(describe(&metadata), "a directory")),
-        _ if !metadata.is_file() => Err(invalid(describe(&metadata), "a regular file")),
-        ValueType::File => Ok(Value::File(value::File::new(host_path))),
-        _ if metadata.len() > MAX_SCALAR_BYTES => Err(Error::OutputTooLarge {
-            task: node.to_owned(),
-            output: output.name.to_owned(),
-            size: metadata.len(),
-            limit: MAX_SCALAR_BYTES,
-        }),
-        scalar => {
-            let bytes = read_at_most(&host_path, MAX_SCALAR_BYTES)
-                .map_err(|source| io_error(node, "reading output", &host_path, source))?;
-            let text = String::from_utf8(bytes).map_err(|error| {
-                invalid(
-                    quote(&String::from_utf8_lossy(error.as_bytes())),
-                    "UTF-8 text",
-                )
-            })?;
-            Value::parse(scalar, &text).map_err(|expected| invalid(quote(text.trim()), expected))
+        ValueType::List(element) => {
+            collections::read_list(&location, &metadata, &output.ty, element)
         }
+        ValueType::Map(element) => collections::read_map(&location, &metadata, &output.ty, element),
+        _ => location.read_single(&metadata, &output.ty),
+    }
+}
+
+/// The paths of an output, or of one element of a list or map output.
+pub(crate) struct Location<'a> {
+    pub node: &'a str,
+    pub output: &'a str,
+    pub container_path: String,
+    pub host_path: std::path::PathBuf,
+}
+
+impl Location<'_> {
+    /// Returns the location of the entry `name` inside this directory.
+    fn join(&self, name: &str) -> Self {
+        Location {
+            node: self.node,
+            output: self.output,
+            container_path: container_path(&self.container_path, name),
+            host_path: self.host_path.join(name),
+        }
+    }
+
+    /// Returns an error saying that `found` is not a valid value of `ty`.
+    fn invalid(&self, ty: &'static ValueType, found: String, expected: &'static str) -> Error {
+        Error::OutputInvalid {
+            task: self.node.to_owned(),
+            output: self.output.to_owned(),
+            container_path: self.container_path.clone(),
+            expected_type: ty,
+            found,
+            expected,
+        }
+    }
+
+    fn io_error(&self, source: io::Error) -> Error {
+        io_error(self.node, "reading output", &self.host_path, source)
+    }
+
+    /// Reads a scalar, a `File` or a `Dir` whose entry has `metadata`.
+    fn read_single(&self, metadata: &Metadata, ty: &'static ValueType) -> Result<Value, Error> {
+        let host_path = self.host_path.clone();
+        match *ty {
+            ValueType::Dir if metadata.is_dir() => Ok(Value::Dir(value::Dir::new(host_path))),
+            ValueType::Dir => Err(self.invalid(ty, describe(metadata), "a directory")),
+            _ if !metadata.is_file() => Err(self.invalid(ty, describe(metadata), "a regular file")),
+            ValueType::File => Ok(Value::File(value::File::new(host_path))),
+            scalar => {
+                let text = self.read_text(metadata, ty, MAX_SCALAR_BYTES)?;
+                Value::parse(scalar, &text)
+                    .map_err(|expected| self.invalid(ty, quote(text.trim()), expected))
+            }
+        }
+    }
+
+    /// Reads the regular file with `metadata` as UTF-8 text of at most
+    /// `limit` bytes. `ty` is the type named in an error.
+    fn read_text(
+        &self,
+        metadata: &Metadata,
+        ty: &'static ValueType,
+        limit: u64,
+    ) -> Result<String, Error> {
+        if metadata.len() > limit {
+            return Err(Error::OutputTooLarge {
+                task: self.node.to_owned(),
+                output: self.output.to_owned(),
+                size: metadata.len(),
+                limit,
+            });
+        }
+        let bytes = read_at_most(&self.host_path, limit).map_err(|source| self.io_error(source))?;
+        String::from_utf8(bytes).map_err(|error| {
+            let found = quote(&String::from_utf8_lossy(error.as_bytes()));
+            self.invalid(ty, found, "UTF-8 text")
+        })
     }
 }
 
@@ -178,7 +237,7 @@ fn read_at_most(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 }
 
 /// Names the kind of a file system entry, for messages.
-fn describe(metadata: &Metadata) -> String {
+pub(crate) fn describe(metadata: &Metadata) -> String {
     let kind = if metadata.is_symlink() {
         "a symbolic link"
     } else if metadata.is_dir() {
@@ -193,7 +252,7 @@ fn describe(metadata: &Metadata) -> String {
 
 /// Shortens `text` to at most [`MAX_QUOTED_CHARS`] characters, marking a cut
 /// with an ellipsis.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     if text.chars().count() <= MAX_QUOTED_CHARS {
         return text.to_owned();
     }

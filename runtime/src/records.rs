@@ -183,19 +183,30 @@ fn node_json(node: &NodeSummary<'_>) -> Json {
 /// Converts values to a JSON object for people to read: durations as Go
 /// text, datetimes as RFC 3339, files and directories as host paths.
 fn values_json(params: &[ParamSpec], values: &[Value]) -> Json {
-    let entries = params.iter().zip(values).map(|(param, value)| {
-        let json = match value {
-            Value::String(text) => json!(text),
-            Value::Int(number) => json!(number),
-            Value::Float(number) if number.is_finite() => json!(number),
-            Value::Bool(flag) => json!(flag),
-            Value::File(file) => json!(file.path().display().to_string()),
-            Value::Dir(dir) => json!(dir.path().display().to_string()),
-            other => json!(other.render()),
-        };
-        (param.name.to_owned(), json)
-    });
+    let entries = params
+        .iter()
+        .zip(values)
+        .map(|(param, value)| (param.name.to_owned(), value_json(value)));
     Json::Object(entries.collect())
+}
+
+fn value_json(value: &Value) -> Json {
+    match value {
+        Value::String(text) => json!(text),
+        Value::Int(number) => json!(number),
+        Value::Float(number) if number.is_finite() => json!(number),
+        Value::Bool(flag) => json!(flag),
+        Value::File(file) => json!(file.path().display().to_string()),
+        Value::Dir(dir) => json!(dir.path().display().to_string()),
+        Value::List(elements) => Json::Array(elements.iter().map(value_json).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(key, element)| (key.clone(), value_json(element)))
+                .collect(),
+        ),
+        other => json!(other.render()),
+    }
 }
 
 fn rfc3339(instant: DateTime<Utc>) -> String {

@@ -4,7 +4,10 @@
 //! `inputs/` is mounted read-only at the task's input directory. It contains
 //! one file per scalar input with the rendered value, and the metadata file.
 //! `File` and `Dir` inputs are mounted read-only one level deeper, at
-//! `<input dir>/<name>`. `outputs/` is mounted writable at the task's output
+//! `<input dir>/<name>`. A list input is a directory with one entry per
+//! element, named `0`, `1`, ..., and a map input is a directory with one file
+//! per key, as Flyte's CoPilot stages them. `File` elements are mounted
+//! read-only at their entry. `outputs/` is mounted writable at the task's output
 //! directory.
 //!
 //! Every function here blocks on the file system; the executor runs them on
@@ -20,7 +23,7 @@ use crate::metadata::InputsMetadata;
 use crate::permissions;
 use crate::render::{self, PlaceholderOutOfRange, Substitution};
 use crate::spec::{MetadataFormat, ParamSpec, TaskSpec};
-use crate::value::{Value, ValueType};
+use crate::value::{self, Value, ValueType};
 
 /// A host path bind-mounted at `target` in the container.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +53,23 @@ pub(crate) struct StagedJob {
 struct CheckedInput<'a> {
     param: &'static ParamSpec,
     value: &'a Value,
-    /// The rendered value of a scalar, or the container path of a `File` or `Dir`.
+    /// The rendered value of a scalar or a list of scalars, or else the
+    /// container path of the input.
     text: String,
-    /// The canonical host path of a `File` or `Dir`.
-    host_path: Option<String>,
+    /// The entry written at `<inputs>/<name>` on the host.
+    entry: Entry,
+}
+
+/// The form of an input in the host input directory.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    /// A file containing this text.
+    Text(String),
+    /// A mount point for the canonical host path of a `File` or `Dir`.
+    Mount { source: String, is_dir: bool },
+    /// A directory containing these named entries: `0`, `1`, ... for a list,
+    /// the keys for a map.
+    Dir(Vec<(String, Entry)>),
 }
 
 /// Checks the inputs of a job, renders its command and writes its host
@@ -68,6 +84,9 @@ pub(crate) fn stage(
     work_root: &Path,
     sequence: u64,
 ) -> Result<StagedJob, Error> {
+    for output in spec.outputs {
+        check_stageable(node, output.name, output.ty)?;
+    }
     let checked = check_inputs(node, spec, inputs)?;
     let texts: Vec<Substitution> = checked
         .iter()
@@ -138,11 +157,16 @@ fn check_inputs<'a>(
 fn check_types(node: &str, spec: &TaskSpec, inputs: &[Value]) -> Result<(), Error> {
     let declared: Vec<ValueType> = spec.inputs.iter().map(|param| param.ty).collect();
     let given: Vec<ValueType> = inputs.iter().map(Value::value_type).collect();
-    if declared == given {
+    let matches = declared.len() == given.len()
+        && inputs
+            .iter()
+            .zip(&declared)
+            .all(|(value, ty)| value.has_type(*ty));
+    if matches {
         return Ok(());
     }
     let join = |types: &[ValueType]| {
-        let names: Vec<&str> = types.iter().map(|ty| ty.name()).collect();
+        let names: Vec<String> = types.iter().map(ValueType::to_string).collect();
         names.join(", ")
     };
     Err(Error::InputsMismatch {
@@ -158,29 +182,72 @@ fn check_input<'a>(
     param: &'static ParamSpec,
     value: &'a Value,
 ) -> Result<CheckedInput<'a>, Error> {
-    let (text, host_path) = match value {
-        Value::String(text) if text.contains('\0') => {
-            return Err(Error::InputHasNul {
-                task: node.to_owned(),
-                input: param.name.to_owned(),
-            });
-        }
-        Value::File(file) => (
-            None,
-            Some(check_host_path(node, param.name, file.path(), false)?),
-        ),
-        Value::Dir(dir) => (
-            None,
-            Some(check_host_path(node, param.name, dir.path(), true)?),
-        ),
-        scalar => (scalar.render(), None),
-    };
-    let text = text.unwrap_or_else(|| container_path(spec.input_data_dir, param.name));
+    check_stageable(node, param.name, param.ty)?;
+    let entry = check_entry(node, param.name, value)?;
+    let text = value
+        .render()
+        .unwrap_or_else(|| container_path(spec.input_data_dir, param.name));
     Ok(CheckedInput {
         param,
         value,
         text,
-        host_path,
+        entry,
+    })
+}
+
+/// Rejects the collection types that have no file layout: lists of `Dir`,
+/// maps of `File` or `Dir`, and nested collections.
+pub(crate) fn check_stageable(node: &str, name: &str, ty: ValueType) -> Result<(), Error> {
+    let supported = match ty {
+        ValueType::List(element) => *element != ValueType::Dir && element.element().is_none(),
+        ValueType::Map(element) => !element.is_path() && element.element().is_none(),
+        _ => true,
+    };
+    if supported {
+        return Ok(());
+    }
+    Err(Error::UnsupportedType {
+        task: node.to_owned(),
+        name: name.to_owned(),
+        ty,
+    })
+}
+
+fn check_entry(node: &str, input: &str, value: &Value) -> Result<Entry, Error> {
+    Ok(match value {
+        Value::String(text) if text.contains('\0') => {
+            return Err(Error::InputHasNul {
+                task: node.to_owned(),
+                input: input.to_owned(),
+            });
+        }
+        Value::File(file) => Entry::Mount {
+            source: check_host_path(node, input, file.path(), false)?,
+            is_dir: false,
+        },
+        Value::Dir(dir) => Entry::Mount {
+            source: check_host_path(node, input, dir.path(), true)?,
+            is_dir: true,
+        },
+        Value::List(elements) => {
+            let entries = elements.iter().enumerate().map(|(index, element)| {
+                Ok((index.to_string(), check_entry(node, input, element)?))
+            });
+            Entry::Dir(entries.collect::<Result<_, Error>>()?)
+        }
+        Value::Map(entries) => {
+            let entries = entries.iter().map(|(key, element)| {
+                value::check_map_key(key).map_err(|reason| Error::InvalidMapKey {
+                    task: node.to_owned(),
+                    input: input.to_owned(),
+                    key: key.clone(),
+                    reason,
+                })?;
+                Ok((key.clone(), check_entry(node, input, element)?))
+            });
+            Entry::Dir(entries.collect::<Result<_, Error>>()?)
+        }
+        scalar => Entry::Text(scalar.render().unwrap_or_default()),
     })
 }
 
@@ -218,15 +285,6 @@ fn write_inputs(
     inputs: &[CheckedInput<'_>],
     dir: &JobDir,
 ) -> Result<Vec<BindMount>, Error> {
-    let io_error = |action, path: &Path| {
-        let path = path.to_owned();
-        move |source| Error::Io {
-            task: node.to_owned(),
-            action,
-            path,
-            source,
-        }
-    };
     let mut mounts = vec![
         BindMount {
             source: dir.path_string(&dir.inputs)?,
@@ -239,30 +297,23 @@ fn write_inputs(
             read_only: false,
         },
     ];
-    let mut metadata = InputsMetadata::default();
+    let mut paths = Vec::with_capacity(inputs.len());
     for input in inputs {
+        let target = container_path(spec.input_data_dir, input.param.name);
         let path = dir.inputs.join(input.param.name);
-        match &input.host_path {
-            // The mount point must exist inside the read-only input mount,
-            // or the daemon fails to create it there.
-            Some(source) => {
-                if input.param.ty == ValueType::Dir {
-                    create_dir(&path).map_err(io_error("creating mount point", &path))?;
-                } else {
-                    write_file(&path, b"").map_err(io_error("creating mount point", &path))?;
-                }
-                mounts.push(BindMount {
-                    source: source.clone(),
-                    target: input.text.clone(),
-                    read_only: true,
-                });
-            }
-            None => {
-                write_file(&path, input.text.as_bytes())
-                    .map_err(io_error("writing input file", &path))?;
-            }
-        }
-        metadata.insert(input.param.name, input.value, &input.text);
+        write_entry(&input.entry, &path, &target, &mut mounts).map_err(
+            |(action, path, source)| Error::Io {
+                task: node.to_owned(),
+                action,
+                path,
+                source,
+            },
+        )?;
+        paths.push(target);
+    }
+    let mut metadata = InputsMetadata::default();
+    for (input, path) in inputs.iter().zip(&paths) {
+        metadata.insert(input.param.name, input.value, path);
     }
     write_metadata(spec.metadata_format, &metadata, &dir.inputs).map_err(|(path, source)| {
         Error::Io {
@@ -273,6 +324,48 @@ fn write_inputs(
         }
     })?;
     Ok(mounts)
+}
+
+/// Writes `entry` at the host path `path`, which is mounted at `target` in
+/// the container, and adds the mounts of its `File` and `Dir` values.
+fn write_entry(
+    entry: &Entry,
+    path: &Path,
+    target: &str,
+    mounts: &mut Vec<BindMount>,
+) -> Result<(), (&'static str, PathBuf, io::Error)> {
+    let failed = |action| move |error| (action, path.to_owned(), error);
+    match entry {
+        Entry::Text(text) => {
+            write_file(path, text.as_bytes()).map_err(failed("writing input file"))?;
+        }
+        // The mount point must exist inside the read-only input mount, or the
+        // daemon fails to create it there.
+        Entry::Mount { source, is_dir } => {
+            if *is_dir {
+                create_dir(path).map_err(failed("creating mount point"))?;
+            } else {
+                write_file(path, b"").map_err(failed("creating mount point"))?;
+            }
+            mounts.push(BindMount {
+                source: source.clone(),
+                target: target.to_owned(),
+                read_only: true,
+            });
+        }
+        Entry::Dir(entries) => {
+            create_dir(path).map_err(failed("creating input directory"))?;
+            for (name, entry) in entries {
+                write_entry(
+                    entry,
+                    &path.join(name),
+                    &container_path(target, name),
+                    mounts,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_metadata(

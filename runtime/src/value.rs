@@ -10,9 +10,12 @@
 //! | duration | `std::time::Duration` | Go duration text: `1h30m0.5s`, `300ms`, `0s` | Go duration text |
 //! | file | [`File`] | the path inside the container | a file the container wrote |
 //! | dir | [`Dir`] | the path inside the container | a directory the container wrote |
+//! | list | `Vec<T>` | `[a,b,c]`: each element rendered, joined by `,`, no quotes or spaces | see `docs/data-protocol.md` |
+//! | map | `BTreeMap<String, T>` | never substituted into a command | a directory with one file per key |
 //!
 //! Parsed text is first trimmed of surrounding whitespace, `\r` included.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,10 +44,18 @@ pub enum ValueType {
     File,
     /// A directory tree, passed by path.
     Dir,
+    /// A list whose elements have the given type, staged as a directory with
+    /// one entry per element, named `0`, `1`, ...
+    List(&'static ValueType),
+    /// A map from string keys to values of the given type, staged as a
+    /// directory with one entry per key.
+    Map(&'static ValueType),
 }
 
 impl ValueType {
-    /// Returns the lowercase name used in messages: `int`, `file`, ...
+    /// Returns the lowercase name of a scalar or path type: `int`, `file`,
+    /// ... A list or a map returns `list` or `map`; its [`Display`](fmt::Display)
+    /// form names the element type too, as in `list of int`.
     pub fn name(self) -> &'static str {
         match self {
             ValueType::String => "string",
@@ -55,6 +66,8 @@ impl ValueType {
             ValueType::Duration => "duration",
             ValueType::File => "file",
             ValueType::Dir => "dir",
+            ValueType::List(_) => "list",
+            ValueType::Map(_) => "map",
         }
     }
 
@@ -62,11 +75,49 @@ impl ValueType {
     pub fn is_path(self) -> bool {
         matches!(self, ValueType::File | ValueType::Dir)
     }
+
+    /// Returns true when this type, or the element type of a list or map,
+    /// is `File` or `Dir`, whose values point into a job's output directory.
+    pub fn contains_path(self) -> bool {
+        match self {
+            ValueType::List(element) | ValueType::Map(element) => element.contains_path(),
+            scalar => scalar.is_path(),
+        }
+    }
+
+    /// Returns the element type of a list or a map.
+    pub fn element(self) -> Option<ValueType> {
+        match self {
+            ValueType::List(element) | ValueType::Map(element) => Some(*element),
+            _ => None,
+        }
+    }
+
+    /// Returns a `'static` reference to `self`, for the element of a list or
+    /// map type built at run time. A nested collection has no such reference
+    /// and returns `None`.
+    fn to_static(self) -> Option<&'static ValueType> {
+        Some(match self {
+            ValueType::String => &ValueType::String,
+            ValueType::Int => &ValueType::Int,
+            ValueType::Float => &ValueType::Float,
+            ValueType::Bool => &ValueType::Bool,
+            ValueType::Datetime => &ValueType::Datetime,
+            ValueType::Duration => &ValueType::Duration,
+            ValueType::File => &ValueType::File,
+            ValueType::Dir => &ValueType::Dir,
+            ValueType::List(_) | ValueType::Map(_) => return None,
+        })
+    }
 }
 
 impl fmt::Display for ValueType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            ValueType::List(element) => write!(f, "list of {element}"),
+            ValueType::Map(element) => write!(f, "map of string to {element}"),
+            scalar => f.write_str(scalar.name()),
+        }
     }
 }
 
@@ -133,12 +184,28 @@ pub enum Value {
     File(File),
     /// A directory on the host.
     Dir(Dir),
+    /// A list, in order.
+    List(Vec<Value>),
+    /// A map from string keys to values, sorted by key.
+    Map(BTreeMap<String, Value>),
 }
 
 impl Value {
     /// Returns the type of this value.
+    ///
+    /// A list or a map takes its element type from its first element, so an
+    /// empty one returns `list of string` or `map of string to string`, and a
+    /// nested one returns its outer type with `string` elements. Use
+    /// [`has_type`](Self::has_type) to check a value against a declared type.
     pub fn value_type(&self) -> ValueType {
+        let element = |first: Option<&Value>| {
+            first
+                .and_then(|value| value.value_type().to_static())
+                .unwrap_or(&ValueType::String)
+        };
         match self {
+            Value::List(elements) => ValueType::List(element(elements.first())),
+            Value::Map(entries) => ValueType::Map(element(entries.values().next())),
             Value::String(_) => ValueType::String,
             Value::Int(_) => ValueType::Int,
             Value::Float(_) => ValueType::Float,
@@ -150,11 +217,33 @@ impl Value {
         }
     }
 
+    /// Returns true when this value is of type `ty`, every element of a list
+    /// or map included. An empty list or map has every list or map type.
+    pub fn has_type(&self, ty: ValueType) -> bool {
+        match (self, ty) {
+            (Value::List(elements), ValueType::List(element)) => {
+                elements.iter().all(|value| value.has_type(*element))
+            }
+            (Value::Map(entries), ValueType::Map(element)) => {
+                entries.values().all(|value| value.has_type(*element))
+            }
+            (Value::List(_) | Value::Map(_), _) => false,
+            (scalar, ty) => scalar.value_type() == ty,
+        }
+    }
+
     /// Renders a scalar as the text written to its input file and substituted
-    /// into commands. Returns `None` for `File` and `Dir`, which are staged as
-    /// mounts, not as text.
+    /// into commands. A list of scalars renders as `[a,b,c]`, the elements
+    /// joined by commas with no quotes or spaces, as Flyte renders a list in a
+    /// command. Returns `None` for `File`, `Dir`, a map, and a list with any
+    /// element that has no text form.
     pub fn render(&self) -> Option<String> {
         Some(match self {
+            Value::List(elements) => {
+                let texts: Option<Vec<String>> = elements.iter().map(Value::render).collect();
+                format!("[{}]", texts?.join(","))
+            }
+            Value::Map(_) => return None,
             Value::String(text) => text.clone(),
             Value::Int(number) => number.to_string(),
             // `Display` for f64 prints the shortest digits that parse back to
@@ -172,7 +261,7 @@ impl Value {
     /// # Errors
     ///
     /// Returns a description of the expected form when `text` does not parse,
-    /// and for `File` and `Dir`, which are not read from text.
+    /// and for `File`, `Dir`, lists and maps, which are not read from one text.
     pub fn parse(ty: ValueType, text: &str) -> Result<Value, &'static str> {
         let text = text.trim();
         match ty {
@@ -195,6 +284,9 @@ impl Value {
                 .map(Value::Duration)
                 .ok_or("a Go duration such as `1h30m`, `2.5s` or `300ms`"),
             ValueType::File | ValueType::Dir => Err("a path, which is never read from text"),
+            ValueType::List(_) | ValueType::Map(_) => {
+                Err("a directory or a file of lines, which is never parsed as one value")
+            }
         }
     }
 }
@@ -210,7 +302,10 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// A Rust type that can be a task input or output.
 ///
 /// Implemented for `String`, `i64`, `f64`, `bool`, `DateTime<Utc>`,
-/// `std::time::Duration`, [`File`] and [`Dir`].
+/// `std::time::Duration`, [`File`] and [`Dir`], and for `Vec<T>` and
+/// `BTreeMap<String, T>` of those. Only lists of scalars or `File` and maps of
+/// scalars can be staged; the others fail at run time with
+/// [`Error::UnsupportedType`](crate::Error::UnsupportedType).
 pub trait TaskValue: Clone + fmt::Debug + Send + Sync + 'static {
     /// The runtime type tag of `Self`.
     const TYPE: ValueType;
@@ -252,9 +347,112 @@ task_value! {
     Dir => Dir,
 }
 
+impl<T: TaskValue> TaskValue for Vec<T> {
+    const TYPE: ValueType = ValueType::List(&T::TYPE);
+
+    fn into_value(self) -> Value {
+        Value::List(self.into_iter().map(TaskValue::into_value).collect())
+    }
+
+    fn from_value(value: Value) -> Option<Self> {
+        match value {
+            Value::List(elements) => elements.into_iter().map(T::from_value).collect(),
+            _ => None,
+        }
+    }
+}
+
+impl<T: TaskValue> TaskValue for BTreeMap<String, T> {
+    const TYPE: ValueType = ValueType::Map(&T::TYPE);
+
+    fn into_value(self) -> Value {
+        let entries = self
+            .into_iter()
+            .map(|(key, value)| (key, value.into_value()));
+        Value::Map(entries.collect())
+    }
+
+    fn from_value(value: Value) -> Option<Self> {
+        match value {
+            Value::Map(entries) => entries
+                .into_iter()
+                .map(|(key, value)| Some((key, T::from_value(value)?)))
+                .collect(),
+            _ => None,
+        }
+    }
+}
+
+/// Checks that a map key can be the name of a file in a directory: not
+/// empty, not `.` or `..`, and without `/` or NUL.
+///
+/// # Errors
+///
+/// Returns the reason the key is invalid.
+pub(crate) fn check_map_key(key: &str) -> Result<(), &'static str> {
+    match key {
+        "" => Err("the key is empty"),
+        "." | ".." => Err("`.` and `..` are not file names"),
+        _ if key.contains('/') => Err("the key contains `/`"),
+        _ if key.contains('\0') => Err("the key contains a NUL character"),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collection_types_display_their_elements() {
+        assert_eq!(<Vec<i64>>::TYPE.to_string(), "list of int");
+        assert_eq!(<Vec<File>>::TYPE.to_string(), "list of file");
+        assert_eq!(
+            <BTreeMap<String, bool>>::TYPE.to_string(),
+            "map of string to bool"
+        );
+    }
+
+    #[test]
+    fn list_renders_in_brackets() {
+        let list = vec![1_i64, -2, 3].into_value();
+        assert_eq!(list.render().as_deref(), Some("[1,-2,3]"));
+        let words = vec!["a b".to_owned(), "c".to_owned()].into_value();
+        assert_eq!(words.render().as_deref(), Some("[a b,c]"));
+        assert_eq!(
+            Vec::<i64>::new().into_value().render().as_deref(),
+            Some("[]")
+        );
+        assert_eq!(vec![File::new("/x")].into_value().render(), None);
+    }
+
+    #[test]
+    fn empty_list_has_every_list_type() {
+        let empty = Value::List(Vec::new());
+        assert!(empty.has_type(ValueType::List(&ValueType::Int)));
+        assert!(empty.has_type(ValueType::List(&ValueType::File)));
+        assert!(!empty.has_type(ValueType::Map(&ValueType::Int)));
+        let mixed = Value::List(vec![Value::Int(1), Value::Bool(true)]);
+        assert!(!mixed.has_type(ValueType::List(&ValueType::Int)));
+    }
+
+    #[test]
+    fn collections_round_trip_through_value() {
+        let map: BTreeMap<String, f64> = [("a".to_owned(), 1.5)].into();
+        assert_eq!(
+            BTreeMap::<String, f64>::from_value(map.clone().into_value()),
+            Some(map)
+        );
+        assert_eq!(Vec::<bool>::from_value(Value::Bool(true)), None);
+    }
+
+    #[test]
+    fn map_keys_must_be_file_names() {
+        assert!(check_map_key("alpha-1.txt").is_ok());
+        for key in ["", ".", "..", "a/b", "a\0b"] {
+            assert!(check_map_key(key).is_err(), "{key:?} accepted");
+        }
+    }
 
     #[test]
     fn float_renders_shortest_round_trip() {

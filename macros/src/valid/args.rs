@@ -173,10 +173,14 @@ fn input_segment(
     };
 
     let value_type = inputs[index].value_type;
-    if value_type.is_some_and(ValueType::is_path) {
-        return Err(path_input_message(name, text, task));
-    }
     let input_dir = &task.input_data_dir.path;
+    match value_type {
+        Some(ty) if ty.is_path() || ty == ValueType::List(&ValueType::File) => {
+            return Err(path_input_message(name, text, ty, input_dir));
+        }
+        Some(ValueType::Map(_)) => return Err(map_input_message(name, text, input_dir)),
+        _ => {}
+    }
     let quoting = match (context, role) {
         (_, Role::ShellOption(shell)) => {
             return Err(shell_option_message(shell, text, column));
@@ -186,6 +190,9 @@ fn input_segment(
         }
         (Context::Arithmetic, _) if value_type == Some(ValueType::String) => {
             return Err(arithmetic_string_message(name, text, column));
+        }
+        (Context::Arithmetic, _) if matches!(value_type, Some(ValueType::List(_))) => {
+            return Err(arithmetic_list_message(name, text, column, input_dir));
         }
         (Context::Arithmetic, _) => Quoting::ShellBare,
         (Context::BeforeRedirection, _) if value_type.is_some_and(ValueType::is_number) => {
@@ -216,15 +223,28 @@ fn declared_inputs_help(name: &str, task: &Task) -> String {
     help
 }
 
-fn path_input_message(name: &str, text: &str, task: &Task) -> String {
-    let is_file = task
-        .inputs
-        .items
-        .iter()
-        .any(|input| input.name == name && input.value_type == Some(ValueType::File));
-    let kind = if is_file { "file" } else { "directory" };
-    let input_dir = &task.input_data_dir.path;
-    format!("input `{name}` is a {kind}: write its path `{input_dir}/{name}` instead of `{text}`")
+fn path_input_message(name: &str, text: &str, ty: ValueType, input_dir: &str) -> String {
+    let kind = match ty {
+        ValueType::File => "a file",
+        ValueType::Dir => "a directory",
+        _ => "a list of files, staged as a directory",
+    };
+    format!("input `{name}` is {kind}: write its path `{input_dir}/{name}` instead of `{text}`")
+}
+
+fn map_input_message(name: &str, text: &str, input_dir: &str) -> String {
+    format!(
+        "input `{name}` is a map, which has no text form: read the file of each key in \
+         `{input_dir}/{name}/` instead of using `{text}`"
+    )
+}
+
+fn arithmetic_list_message(name: &str, text: &str, column: usize, input_dir: &str) -> String {
+    format!(
+        "placeholder `{text}` at column {column} is inside arithmetic `$((...))`, but input \
+         `{name}` is a list, which is inserted as `[a,b,...]` in quotes\nhelp: read the \
+         elements from `{input_dir}/{name}/0`, `{input_dir}/{name}/1`, ..."
+    )
 }
 
 fn template_error_message(error: &TemplateError, task: &Task) -> String {

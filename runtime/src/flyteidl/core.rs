@@ -216,12 +216,6 @@ impl Literal {
     }
 }
 
-// A list or map input type will convert to these; until then only the tests
-// build them.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "no input type is a list or a map yet")
-)]
 impl Literal {
     /// Wraps a list of literals in a literal with no hash and no metadata.
     pub fn collection(literals: Vec<Literal>) -> Literal {

@@ -31,6 +31,11 @@
 //! | duration | Go duration text: `1m30s`, `1.5ms`, `0s` | integer nanoseconds: `90000000000` | integer nanoseconds | `primitive.duration`: a `Duration` of seconds and nanoseconds |
 //! | File | the file, mounted read-only | its container path: `"/var/inputs/data"` | its container path | `blob` with `uri` the container path, `metadata.type.format` empty, `dimensionality` `SINGLE` |
 //! | Dir | the directory, mounted read-only | its container path | its container path | `blob` as for File, `dimensionality` `MULTIPART` |
+//! | list | a directory with one entry per element, `0`, `1`, ... | array of the elements | sequence of the elements | `collection.literals`, the elements in order |
+//! | map | a directory with one file per key | object of the elements | mapping of the elements | `map.literals`, by key |
+//!
+//! Each element of a list or map is written as a value of its type in the
+//! table above. A `File` element's container path is `<input>/<index>`.
 //!
 //! CoPilot's JSON writer, Go's `encoding/json`, fails on NaN and the
 //! infinities, and this one writes them as the text of their input file.
@@ -124,11 +129,7 @@ enum Node {
     /// A float. Each format decides how to write NaN and the infinities.
     Float(f64),
     String(String),
-    // A list or map input type will convert to these; until then only the
-    // tests build them.
-    #[cfg_attr(not(test), expect(dead_code, reason = "no input type is a list yet"))]
     List(Vec<Node>),
-    #[cfg_attr(not(test), expect(dead_code, reason = "no input type is a map yet"))]
     Map(BTreeMap<String, Node>),
 }
 
@@ -147,6 +148,24 @@ impl Node {
                 Err(_) => Node::String(value.render().unwrap_or_default()),
             },
             Value::File(_) | Value::Dir(_) => Node::String(container_path.to_owned()),
+            Value::List(elements) => Node::List(
+                elements
+                    .iter()
+                    .enumerate()
+                    .map(|(index, element)| {
+                        Node::from_value(element, &format!("{container_path}/{index}"))
+                    })
+                    .collect(),
+            ),
+            Value::Map(entries) => Node::Map(
+                entries
+                    .iter()
+                    .map(|(key, element)| {
+                        let path = format!("{container_path}/{key}");
+                        (key.clone(), Node::from_value(element, &path))
+                    })
+                    .collect(),
+            ),
         }
     }
 }

@@ -24,7 +24,8 @@ pub(super) fn encode<'a>(inputs: impl Iterator<Item = (&'a str, &'a Value, &'a s
 }
 
 /// Converts one input to its literal. `container_path` becomes the URI of a
-/// `File` or `Dir`, as CoPilot rewrites a blob's URI to its local path.
+/// `File` or `Dir`, as CoPilot rewrites a blob's URI to its local path. The
+/// elements of a list or map are at `<container_path>/<index or key>`.
 fn literal(value: &Value, container_path: &str) -> Literal {
     match value {
         Value::String(text) => Literal::primitive(Primitive::StringValue(text.clone())),
@@ -35,6 +36,22 @@ fn literal(value: &Value, container_path: &str) -> Literal {
         Value::Duration(span) => Literal::primitive(Primitive::Duration(duration(*span))),
         Value::File(_) => blob(container_path, BlobDimensionality::Single),
         Value::Dir(_) => blob(container_path, BlobDimensionality::Multipart),
+        Value::List(elements) => Literal::collection(
+            elements
+                .iter()
+                .enumerate()
+                .map(|(index, element)| literal(element, &format!("{container_path}/{index}")))
+                .collect(),
+        ),
+        Value::Map(entries) => Literal::map(
+            entries
+                .iter()
+                .map(|(key, element)| {
+                    let path = format!("{container_path}/{key}");
+                    (key.clone(), literal(element, &path))
+                })
+                .collect(),
+        ),
     }
 }
 

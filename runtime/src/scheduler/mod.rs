@@ -417,7 +417,7 @@ fn check_outputs(
         && values
             .iter()
             .zip(spec.outputs)
-            .all(|(value, param)| value.value_type() == param.ty);
+            .all(|(value, param)| value.has_type(param.ty));
     if matches {
         Ok(values)
     } else {

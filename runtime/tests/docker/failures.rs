@@ -128,7 +128,7 @@ async fn unparsable_output_quotes_text() {
         panic!("expected OutputInvalid, got {result:?}");
     };
     assert_eq!(output, "count");
-    assert_eq!(expected_type, ValueType::Int);
+    assert_eq!(*expected_type, ValueType::Int);
     assert_eq!(found, "forty two");
 
     let result = run(&executor, &WRITES_LONG_TEXT, vec![]).await;

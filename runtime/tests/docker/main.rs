@@ -9,6 +9,7 @@
 mod common;
 
 mod attempts;
+mod collections;
 mod failures;
 mod limits;
 mod logging;

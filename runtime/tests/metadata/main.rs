@@ -12,6 +12,7 @@
 //! `scripts/provision-python.sh` creates at `.venv/` in the repository root.
 //! The variable `CONTAINERFLOW_PYTHON` selects another interpreter.
 
+mod collections;
 mod proto;
 mod text;
 

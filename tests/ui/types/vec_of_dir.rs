@@ -4,7 +4,7 @@ container_task! {
     pub struct Greeting {
         name = "greeting",
         image = "busybox:1.36",
-        inputs = { names: Vec<String> },
+        inputs = { names: Vec<Dir> },
         command = ["echo", "hello"],
     }
 }
