@@ -24,24 +24,22 @@ pub struct ChildResult {
     pub peak_kib: u64,
 }
 
-/// Runs `program` with `args` and the benchmark's environment, and parses its last line.
-pub fn spawn(program: &Path, args: &[String], bench_id: &str, work: &Path) -> ChildResult {
+/// Runs `command` with the benchmark's id and work directory in its
+/// environment, and parses its last line.
+pub fn spawn(command: &mut Command, bench_id: &str, work: &Path) -> ChildResult {
     let started = Instant::now();
-    let output = Command::new(program)
-        .args(args)
+    let output = command
         .env(ID_VARIABLE, bench_id)
         .env(WORK_VARIABLE, work)
         .env("CONTAINERFLOW_RUNS", work.join("records"))
-        .env("TMPDIR", work)
         .stdin(Stdio::null())
         .output()
-        .unwrap_or_else(|error| panic!("cannot run {}: {error}", program.display()));
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
     let process_seconds = started.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "{} {args:?} failed with {}:\n{stdout}\n{}",
-        program.display(),
+        "{command:?} failed with {}:\n{stdout}\n{}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
@@ -62,12 +60,17 @@ pub fn spawn(program: &Path, args: &[String], bench_id: &str, work: &Path) -> Ch
     }
 }
 
-/// Runs this benchmark binary again as a child with `args` after `--child`.
-pub fn spawn_self(args: &[&str], bench_id: &str, work: &Path) -> ChildResult {
+/// Returns the command that runs this benchmark binary again as the child `args`.
+pub fn self_command(args: &[&str]) -> Command {
     let program = std::env::current_exe().expect("the benchmark's own path");
-    let mut all = vec!["--child".to_owned()];
-    all.extend(args.iter().map(|arg| (*arg).to_owned()));
-    spawn(&program, &all, bench_id, work)
+    let mut command = Command::new(program);
+    command.arg("--child").args(args);
+    command
+}
+
+/// Runs this benchmark binary again as the child `args`.
+pub fn spawn_self(args: &[&str], bench_id: &str, work: &Path) -> ChildResult {
+    spawn(&mut self_command(args), bench_id, work)
 }
 
 /// Runs the greeting task with the `docker` command line tool, as `docker

@@ -61,8 +61,17 @@ pub const COUNT_BYTES_SCRIPT: &str = "wc -c < /var/inputs/data > /var/outputs/by
 
 /// Connects an executor whose containers carry the benchmark's label.
 pub async fn connect(bench_id: &str) -> DockerExecutor {
-    DockerExecutor::builder()
-        .label(BENCH_LABEL, bench_id)
+    connect_to(None, bench_id).await
+}
+
+/// Connects an executor to the daemon at `host`, or at the default address
+/// when `host` is `None`.
+pub async fn connect_to(host: Option<&str>, bench_id: &str) -> DockerExecutor {
+    let mut builder = DockerExecutor::builder().label(BENCH_LABEL, bench_id);
+    if let Some(host) = host {
+        builder = builder.docker_host(host);
+    }
+    builder
         .connect()
         .await
         .expect("connect containerflow to Docker")

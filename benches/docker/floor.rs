@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bollard::models::{ContainerCreateBody, HostConfig, Mount, MountType};
 use bollard::query_parameters::{
-    CreateContainerOptions, RemoveContainerOptions, StartContainerOptions, WaitContainerOptions,
+    AttachContainerOptions, CreateContainerOptions, RemoveContainerOptions, StartContainerOptions,
+    WaitContainerOptions,
 };
 use bollard::Docker;
 use futures::StreamExt;
@@ -40,6 +41,23 @@ impl Network {
             Network::None => "none",
         }
     }
+}
+
+/// Whether the floor attaches to a container's output before starting it,
+/// as containerflow and `docker run` do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attach {
+    No,
+    Yes,
+}
+
+/// One container of the floor loop.
+struct Container<'a> {
+    sequence: u64,
+    command: &'a [&'a str],
+    mounts: &'a [BindMount],
+    network: Network,
+    attach: Attach,
 }
 
 /// A host path bind-mounted into a container.
@@ -108,7 +126,17 @@ pub struct Floor {
 impl Floor {
     /// Connects to the daemon at `DOCKER_HOST` or the local socket.
     pub async fn connect(bench_id: &str, work: &Path) -> Floor {
-        let docker = Docker::connect_with_defaults().expect("connect to Docker");
+        Floor::connect_to(None, bench_id, work).await
+    }
+
+    /// Connects to the daemon at `host`, such as `unix:///path/to.sock`, or
+    /// at `DOCKER_HOST` or the local socket when `host` is `None`.
+    pub async fn connect_to(host: Option<&str>, bench_id: &str, work: &Path) -> Floor {
+        let docker = match host {
+            Some(host) => Docker::connect_with_host(host),
+            None => Docker::connect_with_defaults(),
+        };
+        let docker = docker.expect("connect to Docker");
         // bollard starts at its newest API version, which Docker 20.10 rejects.
         let docker = docker
             .negotiate_version()
@@ -128,11 +156,24 @@ impl Floor {
 
     /// Runs the greeting task for `name` and returns the greeting.
     pub async fn greet(&self, name: &str, network: Network) -> String {
+        self.greet_with(name, network, Attach::No).await
+    }
+
+    /// Runs the greeting task for `name`, attached to its output if `attach`
+    /// says so, and returns the greeting.
+    pub async fn greet_with(&self, name: &str, network: Network, attach: Attach) -> String {
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
         let dir = JobDir::create(&self.work, "floor", sequence);
         std::fs::write(dir.inputs().join("name"), name).expect("write the input file");
         let command = ["/bin/sh", "-c", &greeting_script(name)];
-        let code = self.run(sequence, &command, &dir.mounts(), network).await;
+        let container = Container {
+            sequence,
+            command: &command,
+            mounts: &dir.mounts(),
+            network,
+            attach,
+        };
+        let code = self.run_container(&container).await;
         assert_eq!(code, 0, "the floor's greeting container failed");
         let greeting = dir.read_output("greeting");
         dir.remove();
@@ -147,26 +188,48 @@ impl Floor {
         mounts: &[BindMount],
         network: Network,
     ) -> i64 {
-        let name = format!("cfbench-floor-{}-{sequence}", self.bench_id);
+        let container = Container {
+            sequence,
+            command,
+            mounts,
+            network,
+            attach: Attach::No,
+        };
+        self.run_container(&container).await
+    }
+
+    async fn run_container(&self, container: &Container<'_>) -> i64 {
+        let name = format!("cfbench-floor-{}-{}", self.bench_id, container.sequence);
         let options = CreateContainerOptions {
             name: Some(name),
             ..Default::default()
         };
-        let body = self.create_body(command, mounts, network);
+        let body = self.create_body(container.command, container.mounts, container.network);
         let created = self.docker.create_container(Some(options), body).await;
         let id = created.expect("create the floor's container").id;
+        let output = match container.attach {
+            Attach::No => None,
+            Attach::Yes => {
+                let options = AttachContainerOptions {
+                    stream: true,
+                    stdout: true,
+                    stderr: true,
+                    ..Default::default()
+                };
+                let attached = self.docker.attach_container(&id, Some(options)).await;
+                Some(attached.expect("attach to the floor's container").output)
+            }
+        };
         self.docker
             .start_container(&id, None::<StartContainerOptions>)
             .await
             .expect("start the floor's container");
-        let mut wait = self
-            .docker
-            .wait_container(&id, None::<WaitContainerOptions>);
-        let code = match wait.next().await {
-            Some(Ok(response)) => response.status_code,
-            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
-            other => panic!("waiting for the floor's container failed: {other:?}"),
+        let drain = async {
+            if let Some(output) = output {
+                output.count().await;
+            }
         };
+        let (code, _) = tokio::join!(self.wait(&id), drain);
         let remove = RemoveContainerOptions {
             force: true,
             v: true,
@@ -177,6 +240,15 @@ impl Floor {
             .await
             .expect("remove the floor's container");
         code
+    }
+
+    async fn wait(&self, id: &str) -> i64 {
+        let mut wait = self.docker.wait_container(id, None::<WaitContainerOptions>);
+        match wait.next().await {
+            Some(Ok(response)) => response.status_code,
+            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
+            other => panic!("waiting for the floor's container failed: {other:?}"),
+        }
     }
 
     fn create_body(

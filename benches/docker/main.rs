@@ -19,6 +19,7 @@ mod peers;
 mod report;
 mod sections;
 mod stats;
+mod stub;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,7 +32,8 @@ use floor::{Floor, BENCH_LABEL};
 use report::Report;
 
 /// The sections, in the order they run.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
+    "stub",
     "overhead",
     "cold-start",
     "parallel",
@@ -124,6 +126,7 @@ fn main() {
     for name in &args.sections {
         eprintln!("section {name}");
         match name.as_str() {
+            "stub" => sections::stubbed(&mut context),
             "overhead" => sections::overhead(&mut context),
             "cold-start" => sections::cold_start(&mut context),
             "parallel" => sections::parallel(&mut context),

@@ -2,6 +2,7 @@
 //! in child processes.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::children::{self, ChildResult};
 use crate::sections::millis;
@@ -22,12 +23,14 @@ pub fn flyte(context: &mut Context) {
         return;
     };
     let flyte = |context: &Context, tasks: usize, parallel: usize| {
-        let args = [
-            flyte_script().display().to_string(),
-            tasks.to_string(),
-            parallel.to_string(),
-        ];
-        children::spawn(&python, &args, &context.bench_id, &context.work)
+        let mut command = Command::new(&python);
+        command
+            .arg(flyte_script())
+            .arg(tasks.to_string())
+            .arg(parallel.to_string());
+        // flyte-sdk keeps each run's inputs and outputs in temporary directories.
+        command.env("TMPDIR", &context.work);
+        children::spawn(&mut command, &context.bench_id, &context.work)
     };
     let rounds = if context.quick { 1 } else { 5 };
     let (mut flyte_one, mut engine_one) = (Vec::new(), Vec::new());

@@ -4,14 +4,15 @@
 use std::time::Instant;
 
 use crate::children::{self, docker_cli_greet, floor_batch};
-use crate::floor::Network;
+use crate::floor::{Attach, Floor, Network};
 use crate::stats::{cpu_seconds, differences, ratios};
-use crate::{engine, Context};
+use crate::{engine, stub, Context};
 
 /// The contenders of the per-task section, in the order of their columns.
-const OVERHEAD_CONTENDERS: [&str; 4] = [
+const OVERHEAD_CONTENDERS: [&str; 5] = [
     "floor loop",
     "containerflow",
+    "floor loop with attach",
     "containerflow, no records",
     "docker CLI",
 ];
@@ -50,6 +51,9 @@ pub fn overhead(context: &mut Context) {
             row.target("<= 3 ms", |median| median <= 3.0);
         }
     }
+    let beyond_attach = millis(&differences(&seconds[1], &seconds[2]));
+    let measure = "containerflow minus floor loop with attach";
+    report.add("overhead", case, measure, "ms", &beyond_attach);
     for contender in 0..2 {
         let measure = format!(
             "{} CPU time of this process",
@@ -71,7 +75,13 @@ fn greet_once(context: &Context, contender: usize, sequence: usize) -> (f64, f64
         1 => context
             .runtime
             .block_on(engine::greet(&context.executor, &name, Some(&records))),
-        2 => context
+        2 => {
+            let greet = context
+                .floor
+                .greet_with(&name, Network::Bridge, Attach::Yes);
+            context.runtime.block_on(greet)
+        }
+        3 => context
             .runtime
             .block_on(engine::greet(&context.executor, &name, None)),
         _ => docker_cli_greet(&context.bench_id, &context.work, sequence as u64, &name),
@@ -191,6 +201,102 @@ pub fn parallel(context: &mut Context) {
             }
         }
     }
+}
+
+/// Times one task at a time against the stub daemon, which answers every
+/// call at once, so the differences are the clients' own time.
+pub fn stubbed(context: &mut Context) {
+    let rounds = if context.quick { 20 } else { 500 };
+    let socket = context.work.join("stub.sock");
+    stub::start(&socket);
+    let host = format!("unix://{}", socket.display());
+    let bench_id = context.bench_id.clone();
+    let (floor, executor) = context.runtime.block_on(async {
+        let floor = Floor::connect_to(Some(&host), &bench_id, &context.work).await;
+        (floor, engine::connect_to(Some(&host), &bench_id).await)
+    });
+    let records = context.records();
+    let mut seconds = vec![Vec::new(); OVERHEAD_CONTENDERS.len() - 1];
+    for round in 0..=rounds {
+        for offset in 0..seconds.len() {
+            let contender = (round + offset) % seconds.len();
+            let name = format!("Ada{round}");
+            let started = Instant::now();
+            let greeting = match contender {
+                0 => context
+                    .runtime
+                    .block_on(floor.greet(&name, Network::Bridge)),
+                1 => context
+                    .runtime
+                    .block_on(engine::greet(&executor, &name, Some(&records))),
+                2 => {
+                    let greet = floor.greet_with(&name, Network::Bridge, Attach::Yes);
+                    context.runtime.block_on(greet)
+                }
+                _ => context
+                    .runtime
+                    .block_on(engine::greet(&executor, &name, None)),
+            };
+            if round > 0 {
+                seconds[contender].push(started.elapsed().as_secs_f64());
+            }
+            assert_eq!(greeting, format!("Hello, my name is {name}."));
+        }
+    }
+    let report = &mut context.report;
+    let case = "1 task at a time, stub daemon";
+    report.add(
+        "overhead",
+        case,
+        "floor loop per task",
+        "ms",
+        &millis(&seconds[0]),
+    );
+    for contender in 1..seconds.len() {
+        let extra = millis(&differences(&seconds[contender], &seconds[0]));
+        let measure = format!("{} minus floor", OVERHEAD_CONTENDERS[contender]);
+        let row = report.add("overhead", case, measure, "ms", &extra);
+        if contender == 1 {
+            row.target("<= 3 ms", |median| median <= 3.0);
+        }
+    }
+    stubbed_cold_start(context, &host);
+}
+
+/// Times a containerflow binary and a bollard binary that run one greeting
+/// each against the stub daemon, so the difference is the engine's own.
+fn stubbed_cold_start(context: &mut Context, host: &str) {
+    let rounds = if context.quick { 3 } else { 40 };
+    let (mut engine, mut floor) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        for offset in 0..2 {
+            let engine_turn = (round + offset) % 2 == 0;
+            let child = if engine_turn {
+                "cold-start"
+            } else {
+                "cold-floor"
+            };
+            let mut command = children::self_command(&[child]);
+            command.env("DOCKER_HOST", host);
+            let result = children::spawn(&mut command, &context.bench_id, &context.work);
+            if engine_turn {
+                engine.push(result.process_seconds);
+            } else {
+                floor.push(result.process_seconds);
+            }
+        }
+    }
+    let report = &mut context.report;
+    let case = "1-task process, stub daemon";
+    report.add("cold start", case, "floor binary", "ms", &millis(&floor));
+    let extra = millis(&differences(&engine, &floor));
+    report.add(
+        "cold start",
+        case,
+        "containerflow minus floor binary",
+        "ms",
+        &extra,
+    );
 }
 
 pub fn millis(seconds: &[f64]) -> Vec<f64> {
