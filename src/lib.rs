@@ -49,9 +49,12 @@
 /// | `user` | `Image`, `Invoking`, `"uid"` or `"uid:gid"` | `Image` |
 ///
 /// The types of inputs and outputs are `String`, `i64`, `f64`, `bool`,
-/// `DateTime<Utc>`, `Duration`, [`File`] and [`Dir`]. Qualified spellings such
-/// as `std::time::Duration` or `chrono::DateTime<chrono::Utc>` are accepted,
-/// and none of these names needs to be imported.
+/// `DateTime<Utc>`, `Duration`, [`File`], [`Dir`], `Vec<T>` with `T` one of
+/// the scalars or `File`, and `BTreeMap<String, T>` with `T` a scalar.
+/// Qualified spellings such as `std::time::Duration` or
+/// `chrono::DateTime<chrono::Utc>` are accepted, and none of these names needs
+/// to be imported. List-of-`File` and map inputs cannot appear in a
+/// placeholder.
 ///
 /// # Names
 ///
