@@ -53,7 +53,11 @@ impl Workflow {
     ) -> String {
         let graph = self.graph();
         let output = graph[source].spec.outputs[edge.output].name;
-        let input = graph[target].spec.inputs[edge.input].name;
+        let input = graph[target]
+            .spec
+            .inputs
+            .get(edge.input)
+            .map_or("list", |param| param.name);
         format!("{output} -> {input}")
     }
 }

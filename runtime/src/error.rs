@@ -280,6 +280,33 @@ pub enum Error {
         missing: usize,
     },
 
+    /// The lists of a zipped map node have different lengths.
+    #[error(
+        "map `{task}`: the zipped lists have {first} and {second} elements; pass lists of \
+         equal length"
+    )]
+    MapLengthMismatch {
+        /// The map node's name.
+        task: String,
+        /// The length of the first list.
+        first: usize,
+        /// The length of the second list.
+        second: usize,
+    },
+
+    /// Elements of a map node failed, more than its minimum success ratio allows.
+    #[error("map `{task}`: {failed} of {total} elements failed:{summary}")]
+    MapFailed {
+        /// The map node's name.
+        task: String,
+        /// The number of failed elements.
+        failed: usize,
+        /// The number of elements.
+        total: usize,
+        /// One line per failed element: its index and its error.
+        summary: String,
+    },
+
     /// A command placeholder refers to an input that the task does not declare.
     #[error(
         "task `{task}`: argument `{argument}` refers to input number {index}, but the task \

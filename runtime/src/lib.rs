@@ -14,6 +14,7 @@ mod flyteidl;
 mod identity;
 mod image;
 mod logs;
+mod mapping;
 mod metadata;
 mod orphans;
 mod outputs;
@@ -32,6 +33,7 @@ mod workflow;
 pub use docker::{DockerExecutor, DockerExecutorBuilder};
 pub use error::Error;
 pub use executor::{Attempt, AttemptDetails, Executor, Job};
+pub use mapping::{MapOptions, Mapped};
 pub use report::{NodeReport, NodeState, RunReport};
 pub use scheduler::{run_task, run_task_with, Progress, RunOptions};
 pub use spec::{

@@ -151,8 +151,10 @@ pub(crate) struct RunSummary<'a> {
 
 /// One node's entry in `run.json`.
 pub(crate) struct NodeSummary<'a> {
-    pub(crate) name: &'a str,
+    pub(crate) name: String,
     pub(crate) task: &'a str,
+    /// The index of a map node's element, which is `name` without the map's name.
+    pub(crate) element: Option<usize>,
     pub(crate) attempts: u32,
     pub(crate) state: Option<&'a NodeState>,
 }
@@ -161,6 +163,9 @@ fn node_json(node: &NodeSummary<'_>) -> Json {
     let mut entry = Map::new();
     entry.insert("name".into(), json!(node.name));
     entry.insert("task".into(), json!(node.task));
+    if let Some(element) = node.element {
+        entry.insert("element".into(), json!(element));
+    }
     entry.insert("attempts".into(), json!(node.attempts));
     let (state, detail) = match node.state {
         None if node.attempts > 0 => ("running", None),

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::task::{ContainerTask, NodeOutputs};
-use crate::value::Value;
+use crate::task::{ContainerTask, NodeOutputs, OutputRef};
+use crate::value::{TaskValue, Value};
 
 /// The outcome of a workflow run: one entry per node, in the order the nodes were added.
 #[derive(Debug)]
@@ -13,6 +13,7 @@ pub struct RunReport {
     workflow: String,
     workflow_id: u64,
     nodes: Vec<NodeReport>,
+    elements: Vec<NodeReport>,
 }
 
 /// The outcome of one node.
@@ -63,7 +64,23 @@ impl RunReport {
             workflow,
             workflow_id,
             nodes,
+            elements: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_elements(mut self, elements: Vec<NodeReport>) -> Self {
+        self.elements = elements;
+        self
+    }
+
+    /// Returns the outcome of each element of each map node that started its
+    /// elements, named `<node>[<index>]`, in input order per map node.
+    ///
+    /// A map node with a minimum success ratio can succeed while some of its
+    /// elements failed. Those are the failed entries here, and its gathered
+    /// lists contain only the outputs of the elements that succeeded.
+    pub fn elements(&self) -> &[NodeReport] {
+        &self.elements
     }
 
     /// Returns the workflow's name.
@@ -109,6 +126,38 @@ impl RunReport {
             }
             _ => None,
         })
+    }
+
+    /// Returns the value of one output, such as the list that
+    /// [`Mapped::gather`](crate::Mapped::gather) returns for a map node.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::NoOutputs`] when that node did not succeed or
+    /// `output` belongs to another workflow, and [`Error::OutputsMismatch`]
+    /// when the value is not of type `U`.
+    pub fn output<U: TaskValue>(&self, output: &OutputRef<U>) -> Result<U, Error> {
+        let node = output.node();
+        let report = match self.nodes.get(node.index) {
+            Some(report) if node.workflow == self.workflow_id => report,
+            _ => {
+                return Err(Error::NoOutputs {
+                    node: format!("{output:?}"),
+                    state: format!("belongs to another workflow than `{}`", self.workflow),
+                })
+            }
+        };
+        let NodeState::Succeeded { outputs, .. } = &report.state else {
+            return Err(Error::NoOutputs {
+                node: report.name.clone(),
+                state: "did not succeed".to_owned(),
+            });
+        };
+        let mismatch = || Error::OutputsMismatch {
+            task: report.name.clone(),
+        };
+        let value = outputs.get(output.index()).ok_or_else(mismatch)?;
+        U::from_value(value.clone()).ok_or_else(mismatch)
     }
 
     /// Returns the typed outputs of the node that `refs` belongs to.

@@ -77,6 +77,16 @@ impl<T> OutputRef<T> {
     }
 }
 
+impl<T> OutputRef<T> {
+    pub(crate) fn node(&self) -> NodeRef {
+        self.node
+    }
+
+    pub(crate) fn index(&self) -> usize {
+        self.output
+    }
+}
+
 impl<T> Clone for OutputRef<T> {
     fn clone(&self) -> Self {
         *self
@@ -150,5 +160,11 @@ pub enum Source {
         node: NodeRef,
         /// The position of the output in the upstream task's declaration.
         output: usize,
+    },
+    /// The current element of list number `list` of a map node, which
+    /// differs for each job of the map.
+    Element {
+        /// The position of the list among the lists mapped over.
+        list: usize,
     },
 }

@@ -8,6 +8,7 @@ use petgraph::algo::{kosaraju_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::error::Error;
+use crate::mapping::MapCall;
 use crate::spec::{RunAs, Settings, TaskSpec};
 use crate::task::{ContainerTask, NodeRef, Source};
 
@@ -58,6 +59,8 @@ pub(crate) struct Node {
     pub(crate) spec: &'static TaskSpec,
     pub(crate) sources: Vec<Source>,
     pub(crate) overrides: Overrides,
+    /// The lists mapped over, for a map node.
+    pub(crate) map: Option<MapCall>,
 }
 
 /// A binding from output `output` of the source node to input `input` of the target node.
@@ -135,13 +138,50 @@ impl Workflow {
         sources: Vec<Source>,
         overrides: Overrides,
     ) -> NodeRef {
-        let index = self.graph.add_node(Node {
-            name: name.clone(),
+        let node = Node {
+            name,
             spec,
-            sources: sources.clone(),
+            sources,
             overrides,
-        });
-        self.connect(index, spec, &sources);
+            map: None,
+        };
+        self.insert_node(node)
+    }
+
+    pub(crate) fn add_map_node(
+        &mut self,
+        name: String,
+        spec: &'static TaskSpec,
+        sources: Vec<Source>,
+        overrides: Overrides,
+        map: MapCall,
+    ) -> NodeRef {
+        let node = Node {
+            name,
+            spec,
+            sources,
+            overrides,
+            map: Some(map),
+        };
+        self.insert_node(node)
+    }
+
+    fn insert_node(&mut self, node: Node) -> NodeRef {
+        let name = node.name.clone();
+        let spec = node.spec;
+        let mut bindings: Vec<(usize, Source)> = node.sources.iter().cloned().enumerate().collect();
+        // A list mapped over is an upstream edge too. Its edge goes to the
+        // first input that receives its element, or else to the first input.
+        for (list, source) in node.map.iter().flat_map(|map| map.lists.iter().enumerate()) {
+            let input = node
+                .sources
+                .iter()
+                .position(|bound| matches!(bound, Source::Element { list: of } if *of == list))
+                .unwrap_or(0);
+            bindings.push((input, source.clone()));
+        }
+        let index = self.graph.add_node(node);
+        self.connect(index, spec, &bindings);
         if self.node_names.insert(name.clone(), index).is_some() {
             self.problems.push(Problem::DuplicateNode(name));
         }
@@ -151,15 +191,19 @@ impl Workflow {
         }
     }
 
-    fn connect(&mut self, target: NodeIndex, spec: &TaskSpec, sources: &[Source]) {
-        for (input, source) in sources.iter().enumerate() {
+    fn connect(&mut self, target: NodeIndex, spec: &TaskSpec, bindings: &[(usize, Source)]) {
+        for (input, source) in bindings {
+            let input = *input;
             let Source::Output { node, output } = source else {
                 continue;
             };
             if node.workflow != self.id || node.index >= self.graph.node_count() {
                 self.problems.push(Problem::ForeignOutput {
                     node: self.graph[target].name.clone(),
-                    input: spec.inputs[input].name,
+                    input: spec
+                        .inputs
+                        .get(input)
+                        .map_or("the list mapped over", |param| param.name),
                 });
                 continue;
             }

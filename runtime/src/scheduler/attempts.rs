@@ -17,6 +17,24 @@ pub(super) struct NodeOutcome {
     pub(super) elapsed: Duration,
 }
 
+impl NodeOutcome {
+    /// The outcome of a node that finished without running a container.
+    pub(super) fn succeeded(outputs: Vec<Value>) -> Self {
+        NodeOutcome {
+            result: Ok(outputs),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// The outcome of a node that failed without running a container.
+    pub(super) fn failed(error: Error) -> Self {
+        NodeOutcome {
+            result: Err(error),
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
 /// Runs `job` until an attempt succeeds, an error is not retryable, or
 /// `job.settings.retries` retries are used up. `attempt` always holds the
 /// number of the attempt in progress, so a cancelled run can report it.

@@ -2,6 +2,7 @@
 //! limit at a time, and nothing downstream of a failure.
 
 mod attempts;
+mod maps;
 mod options;
 mod progress;
 mod signals;
@@ -26,6 +27,7 @@ use crate::task::{ContainerTask, Source};
 use crate::value::Value;
 use crate::workflow::{Overrides, Workflow};
 use attempts::{run_attempts, NodeOutcome};
+use maps::{element_name, MapState};
 use progress::ProgressDisplay;
 use signals::Signals;
 
@@ -117,6 +119,10 @@ struct Run<'w> {
     /// so running futures can update it while the scheduler changes the rest.
     attempts: &'w [AtomicU32],
     ready: VecDeque<NodeIndex>,
+    /// The state of each map node whose elements are running.
+    maps: Vec<Option<MapState>>,
+    /// Elements of map nodes waiting for a free slot, as node and index.
+    elements: VecDeque<(NodeIndex, usize)>,
     progress: ProgressDisplay,
 }
 
@@ -146,6 +152,8 @@ impl<'w> Run<'w> {
             states: (0..graph.node_count()).map(|_| None).collect(),
             attempts,
             ready,
+            maps: (0..graph.node_count()).map(|_| None).collect(),
+            elements: VecDeque::new(),
             progress: ProgressDisplay::new(options.progress, graph.node_count()),
         }
     }
@@ -162,16 +170,37 @@ impl<'w> Run<'w> {
         let mut stop = None;
         loop {
             while stop.is_none() && running.len() < max_parallel {
-                let Some(index) = self.ready.pop_front() else {
+                let (index, element) = if let Some((index, element)) = self.elements.pop_front() {
+                    (index, Some(element))
+                } else if let Some(index) = self.ready.pop_front() {
+                    if self.workflow.graph()[index].map.is_some() {
+                        self.progress.started();
+                        if self.start_map(index) && self.options.fail_fast {
+                            let name = self.workflow.graph()[index].name.clone();
+                            stop = Some(Stop::FailFast(name));
+                        }
+                        continue;
+                    }
+                    (index, None)
+                } else {
                     break;
                 };
-                let job = self.job(index);
-                let (attempts, records) = (&self.attempts[index.index()], self.records);
-                self.progress.started();
+                let job = self.job(index, element);
+                let records = self.records;
+                // An element counts its attempts on its own, not in its map node's counter.
+                let node_attempts = match element {
+                    Some(_) => None,
+                    None => {
+                        self.progress.started();
+                        Some(&self.attempts[index.index()])
+                    }
+                };
                 running.push(async move {
+                    let own_attempts = AtomicU32::new(0);
+                    let attempts = node_attempts.unwrap_or(&own_attempts);
                     let outcome =
                         run_attempts(executor, job, attempts, records, index.index()).await;
-                    (index, outcome)
+                    (index, element, outcome)
                 });
             }
             if running.is_empty() || stop.is_some() {
@@ -182,8 +211,11 @@ impl<'w> Run<'w> {
                     tracing::warn!(workflow = %self.workflow.name(), signal, "stopping the run");
                     stop = Some(Stop::Signal(signal));
                 }
-                Some((index, outcome)) = running.next() => {
-                    let failed = self.finish(index, outcome);
+                Some((index, element, outcome)) = running.next() => {
+                    let failed = match element {
+                        Some(element) => self.finish_element(index, element, outcome),
+                        None => self.finish(index, outcome),
+                    };
                     if failed && self.options.fail_fast {
                         let name = self.workflow.graph()[index].name.clone();
                         stop = Some(Stop::FailFast(name));
@@ -201,25 +233,99 @@ impl<'w> Run<'w> {
         }
     }
 
-    fn job(&self, index: NodeIndex) -> Job {
+    /// Builds the job of a node, or of element `element` of a map node.
+    fn job(&self, index: NodeIndex, element: Option<usize>) -> Job {
         let node = &self.workflow.graph()[index];
         let inputs = node
             .sources
             .iter()
-            .map(|source| match source {
-                Source::Value(value) => value.clone(),
-                Source::Output { node, output } => match &self.states[node.index] {
-                    Some(NodeState::Succeeded { outputs, .. }) => outputs[*output].clone(),
-                    _ => {
-                        unreachable!("a node is ready only after all its upstream nodes succeeded")
-                    }
-                },
+            .map(|source| match (source, element) {
+                (Source::Element { list }, Some(element)) => {
+                    let map = self.maps[index.index()].as_ref();
+                    map.expect("an element runs only while its map node runs")
+                        .element(*list, element)
+                }
+                _ => self.resolve(source),
             })
             .collect();
-        let mut job = Job::new(node.name.clone(), node.spec, inputs);
+        let name = match element {
+            Some(element) => element_name(&node.name, element),
+            None => node.name.clone(),
+        };
+        let mut job = Job::new(name, node.spec, inputs);
         job.settings = node.overrides.apply(node.spec.settings);
         job.env = node.overrides.extra_env().to_vec();
         job
+    }
+
+    /// Returns the value of a literal or of an upstream output.
+    fn resolve(&self, source: &Source) -> Value {
+        match source {
+            Source::Value(value) => value.clone(),
+            Source::Output { node, output } => match &self.states[node.index] {
+                Some(NodeState::Succeeded { outputs, .. }) => outputs[*output].clone(),
+                _ => unreachable!("a node is ready only after all its upstream nodes succeeded"),
+            },
+            Source::Element { .. } => unreachable!("only the jobs of a map node take elements"),
+        }
+    }
+
+    /// Resolves the lists of a ready map node and queues one job per
+    /// element. A map with no elements, or with zipped lists of different
+    /// lengths, finishes at once. Returns true when the node failed.
+    fn start_map(&mut self, index: NodeIndex) -> bool {
+        let node = &self.workflow.graph()[index];
+        let map = node
+            .map
+            .as_ref()
+            .expect("start_map is called for map nodes");
+        let lists = map
+            .lists
+            .iter()
+            .map(|list| match self.resolve(list) {
+                Value::List(elements) => elements,
+                other => unreachable!("a map's list binding is typed `Vec<_>`, found {other:?}"),
+            })
+            .collect();
+        let state = match MapState::new(&node.name, lists) {
+            Ok(state) => state,
+            Err(error) => return self.finish(index, NodeOutcome::failed(error)),
+        };
+        tracing::info!(task = %node.name, elements = state.len(), "map started");
+        if state.len() == 0 {
+            let outputs = vec![Value::List(Vec::new()); node.spec.outputs.len()];
+            return self.finish(index, NodeOutcome::succeeded(outputs));
+        }
+        self.elements
+            .extend((0..state.len()).map(|element| (index, element)));
+        self.maps[index.index()] = Some(state);
+        false
+    }
+
+    /// Records the outcome of one element of a map node, and the map node's
+    /// outcome after its last element. Returns true when the map node failed.
+    fn finish_element(&mut self, index: NodeIndex, element: usize, outcome: NodeOutcome) -> bool {
+        let NodeOutcome { result, elapsed } = outcome;
+        let node = &self.workflow.graph()[index];
+        let map = self.maps[index.index()]
+            .as_mut()
+            .expect("an element runs only while its map node runs");
+        map.results[element] = Some(match result {
+            Ok(outputs) => NodeState::Succeeded { outputs, elapsed },
+            Err(error) => {
+                let name = element_name(&node.name, element);
+                tracing::error!(task = %name, error = %error, "map element failed");
+                NodeState::Failed { error, elapsed }
+            }
+        });
+        map.remaining -= 1;
+        if map.remaining > 0 {
+            return false;
+        }
+        let min_success_ratio = node.map.as_ref().and_then(|call| call.min_success_ratio);
+        let result = map.gather(&node.name, node.spec.outputs.len(), min_success_ratio);
+        let elapsed = map.started.elapsed();
+        self.finish(index, NodeOutcome { result, elapsed })
     }
 
     /// Records a node's outcome; returns true when it failed.
@@ -299,15 +405,34 @@ impl<'w> Run<'w> {
             return;
         };
         let graph = self.workflow.graph();
-        let nodes = graph
+        let mut nodes: Vec<NodeSummary> = graph
             .node_indices()
             .map(|index| NodeSummary {
-                name: &graph[index].name,
+                name: graph[index].name.clone(),
                 task: graph[index].spec.name,
+                element: None,
                 attempts: self.attempts[index.index()].load(Ordering::SeqCst),
                 state: self.states[index.index()].as_ref(),
             })
             .collect();
+        for (index, map) in self.maps.iter().enumerate() {
+            let Some(map) = map else { continue };
+            let node = &graph[NodeIndex::new(index)];
+            nodes.extend(
+                map.results
+                    .iter()
+                    .enumerate()
+                    .map(|(element, state)| NodeSummary {
+                        name: element_name(&node.name, element),
+                        task: node.spec.name,
+                        element: Some(element),
+                        // NOTE: an element's attempts are counted in its own job only,
+                        // so the record shows 0 and `pending` until the element finishes.
+                        attempts: 0,
+                        state: state.as_ref(),
+                    }),
+            );
+        }
         let finished = (status != "running").then(Utc::now);
         records.write_run(&RunSummary {
             workflow: self.workflow.name(),
@@ -332,7 +457,27 @@ impl<'w> Run<'w> {
                 state: state.expect("the run ends only when every node has a state"),
             })
             .collect();
+        let elements = self
+            .maps
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, map)| Some((NodeIndex::new(index), map?)))
+            .flat_map(|(index, map)| {
+                let node = &graph[index];
+                map.results
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(element, state)| NodeReport {
+                        name: element_name(&node.name, element),
+                        task: node.spec.name,
+                        state: state.unwrap_or_else(|| NodeState::Cancelled {
+                            reason: "the run stopped before this element finished".to_owned(),
+                        }),
+                    })
+            })
+            .collect();
         RunReport::new(self.workflow.name().to_owned(), self.workflow.id(), nodes)
+            .with_elements(elements)
     }
 }
 

@@ -534,3 +534,5 @@ async fn long_chain_runs_without_deep_recursion() {
         .unwrap();
     assert_eq!(report.outputs(&last).unwrap(), 1);
 }
+
+mod maps;

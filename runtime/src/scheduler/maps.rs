@@ -1,0 +1,173 @@
+//! The jobs of map nodes: one per element, gathered in input order.
+
+use std::time::Instant;
+
+use crate::error::Error;
+use crate::report::NodeState;
+use crate::value::Value;
+
+/// A map node whose elements are running.
+pub(super) struct MapState {
+    /// The lists mapped over, resolved when the node became ready.
+    pub(super) lists: Vec<Vec<Value>>,
+    /// The state of each element once it has finished.
+    pub(super) results: Vec<Option<NodeState>>,
+    /// The number of elements that have not finished.
+    pub(super) remaining: usize,
+    pub(super) started: Instant,
+}
+
+impl MapState {
+    /// Checks that the zipped lists have the same length and returns the
+    /// state of a map with no element finished.
+    pub(super) fn new(node: &str, lists: Vec<Vec<Value>>) -> Result<MapState, Error> {
+        let count = lists.first().map_or(0, Vec::len);
+        if let Some(other) = lists.iter().find(|list| list.len() != count) {
+            return Err(Error::MapLengthMismatch {
+                task: node.to_owned(),
+                first: count,
+                second: other.len(),
+            });
+        }
+        Ok(MapState {
+            lists,
+            results: (0..count).map(|_| None).collect(),
+            remaining: count,
+            started: Instant::now(),
+        })
+    }
+
+    /// Returns the number of elements.
+    pub(super) fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    /// Returns element `index` of list number `list`.
+    pub(super) fn element(&self, list: usize, index: usize) -> Value {
+        self.lists[list][index].clone()
+    }
+
+    /// Gathers the outputs of the elements that succeeded, one list per
+    /// output, in input order. Fails when fewer elements succeeded than
+    /// `min_success_ratio` requires, or any failed without a ratio.
+    pub(super) fn gather(
+        &self,
+        node: &str,
+        output_count: usize,
+        min_success_ratio: Option<f64>,
+    ) -> Result<Vec<Value>, Error> {
+        let mut gathered = vec![Vec::with_capacity(self.len()); output_count];
+        let mut summary = String::new();
+        let mut failed = 0;
+        for (index, state) in self.results.iter().enumerate() {
+            match state {
+                Some(NodeState::Succeeded { outputs, .. }) => {
+                    for (list, value) in gathered.iter_mut().zip(outputs) {
+                        list.push(value.clone());
+                    }
+                }
+                Some(NodeState::Failed { error, .. }) => {
+                    failed += 1;
+                    summary.push_str(&format!("\n  [{index}] {error}"));
+                }
+                _ => failed += 1,
+            }
+        }
+        let total = self.len();
+        let succeeded = total - failed;
+        let enough = match min_success_ratio {
+            None => failed == 0,
+            Some(ratio) => succeeded as f64 >= ratio * total as f64,
+        };
+        if !enough {
+            return Err(Error::MapFailed {
+                task: node.to_owned(),
+                failed,
+                total,
+                summary,
+            });
+        }
+        if failed > 0 {
+            tracing::warn!(task = %node, failed, total, "map succeeded with failed elements");
+        }
+        Ok(gathered.into_iter().map(Value::List).collect())
+    }
+}
+
+/// Returns the name of element `index` of the map node `node`.
+pub(super) fn element_name(node: &str, index: usize) -> String {
+    format!("{node}[{index}]")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn succeeded(value: i64) -> Option<NodeState> {
+        Some(NodeState::Succeeded {
+            outputs: vec![Value::Int(value)],
+            elapsed: Duration::ZERO,
+        })
+    }
+
+    fn failed() -> Option<NodeState> {
+        let error = Error::TaskReportedError {
+            task: "m[1]".into(),
+            message: "boom".into(),
+        };
+        Some(NodeState::Failed {
+            error,
+            elapsed: Duration::ZERO,
+        })
+    }
+
+    #[test]
+    fn zipped_lists_need_equal_lengths() {
+        let lists = vec![vec![Value::Int(1)], vec![]];
+        let error = MapState::new("m", lists).err().unwrap();
+        assert!(
+            matches!(
+                error,
+                Error::MapLengthMismatch {
+                    first: 1,
+                    second: 0,
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn gather_keeps_input_order() {
+        let mut state = MapState::new("m", vec![vec![Value::Int(0); 3]]).unwrap();
+        state.results = vec![succeeded(10), succeeded(11), succeeded(12)];
+        let gathered = state.gather("m", 1, None).unwrap();
+        let expected = Value::List(vec![Value::Int(10), Value::Int(11), Value::Int(12)]);
+        assert_eq!(gathered, [expected]);
+    }
+
+    #[test]
+    fn failure_without_ratio_fails_map() {
+        let mut state = MapState::new("m", vec![vec![Value::Int(0); 2]]).unwrap();
+        state.results = vec![succeeded(10), failed()];
+        let error = state.gather("m", 1, None).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("1 of 2 elements failed"), "{message}");
+        assert!(
+            message.contains("[1] task `m[1]` reported an error: boom"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn ratio_met_keeps_successes() {
+        let mut state = MapState::new("m", vec![vec![Value::Int(0); 2]]).unwrap();
+        state.results = vec![succeeded(10), failed()];
+        let gathered = state.gather("m", 1, Some(0.5)).unwrap();
+        assert_eq!(gathered, [Value::List(vec![Value::Int(10)])]);
+        assert!(state.gather("m", 1, Some(0.75)).is_err());
+    }
+}
