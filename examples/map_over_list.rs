@@ -4,6 +4,7 @@
 //!
 //! Run with `cargo run --example map_over_list`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use containerflow::{container_task, DockerExecutor, RunOptions, Workflow};
@@ -42,7 +43,11 @@ container_task! {
 #[tokio::main]
 async fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
