@@ -31,7 +31,7 @@ pub(crate) struct RunRecords {
     dir: PathBuf,
 }
 
-/// What a record says about one attempt.
+/// The facts recorded about one attempt.
 pub(crate) struct AttemptRecord<'a> {
     pub(crate) node: &'a str,
     pub(crate) node_index: usize,
@@ -138,7 +138,7 @@ impl RunRecords {
     }
 }
 
-/// What `run.json` says about a run.
+/// The contents of `run.json`.
 pub(crate) struct RunSummary<'a> {
     pub(crate) workflow: &'a str,
     pub(crate) status: &'a str,

@@ -1,4 +1,4 @@
-//! What happened to each task of a workflow run.
+//! The outcome of each task of a workflow run.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -28,7 +28,7 @@ pub struct NodeReport {
     pub state: NodeState,
 }
 
-/// What happened to a node.
+/// The state a node ended in.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum NodeState {
