@@ -32,7 +32,9 @@ pub fn start(socket: &Path) {
     listener
         .set_nonblocking(true)
         .expect("a non-blocking socket");
-    std::thread::spawn(move || {
+    // Named, so that a profile tells the stub's time from the clients'.
+    let thread = std::thread::Builder::new().name("stub-daemon".to_owned());
+    let spawned = thread.spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -42,6 +44,7 @@ pub fn start(socket: &Path) {
             serve(listener).await;
         });
     });
+    spawned.expect("start the stub's thread");
 }
 
 async fn serve(listener: UnixListener) {

@@ -8,8 +8,8 @@
 # script then merges them with a description of the machine.
 # Usage: scripts/bench/run.sh [--quick]. Needs the Docker daemon and image of
 # scripts/provision.sh, and PyPI for Flyte's environment (in
-# target/bench/flyte-venv, or CONTAINERFLOW_BENCH_VENV). The full run takes
-# about 25 minutes on 2 cores; --quick takes about 2 once built.
+# target/bench/flyte-venv, or CONTAINERFLOW_BENCH_VENV). The full run took
+# about 20 minutes on 2 cores; --quick about 2 once built.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
