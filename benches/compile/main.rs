@@ -57,7 +57,8 @@ impl Bench {
         std::fs::write(&path, contents).expect("write a file of the workspace");
     }
 
-    /// Writes the workspace manifest, the lock file and the expander.
+    /// Writes the workspace manifest, the lock file, the expander and the
+    /// manifests of the two crates.
     fn set_up(&self) {
         let dependencies = generate::workspace_dependencies(&self.repo);
         let manifest = format!(
@@ -70,6 +71,21 @@ impl Bench {
         if !lock.exists() {
             std::fs::copy(self.repo.join("Cargo.lock"), lock).expect("copy Cargo.lock");
         }
+        self.set_up_expander();
+        for name in CRATES {
+            let manifest = format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+                 publish = false\n\n[dependencies]\ncontainerflow = {{ path = \"{}\" }}\n",
+                self.repo.display()
+            );
+            self.write(&format!("{name}/Cargo.toml"), &manifest);
+            // Cargo needs a target in every member before the real source is generated.
+            self.write(&format!("{name}/src/lib.rs"), "");
+        }
+    }
+
+    /// Copies the macro crate's source into the expander and gives it a `main`.
+    fn set_up_expander(&self) {
         let sources = self.dir.join("expander/src");
         if sources.exists() {
             std::fs::remove_dir_all(&sources).expect("remove the old expander");
@@ -84,16 +100,6 @@ impl Bench {
             generate::macro_dependencies(&self.repo)
         );
         self.write("expander/Cargo.toml", &expander_manifest);
-        for name in CRATES {
-            let manifest = format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-                 publish = false\n\n[dependencies]\ncontainerflow = {{ path = \"{}\" }}\n",
-                self.repo.display()
-            );
-            self.write(&format!("{name}/Cargo.toml"), &manifest);
-            // Cargo needs a target in every member before the real source is generated.
-            self.write(&format!("{name}/src/lib.rs"), "");
-        }
     }
 
     /// Formats a file with rustfmt, as a person pasting the code would. The
@@ -109,7 +115,7 @@ impl Bench {
         }
     }
 
-    /// Prints the macro's output for `declaration` with the expander.
+    /// Returns the macro's output for `declaration`, printed by the expander.
     fn expand(&self, declaration: &str) -> String {
         let mut child = Command::new(self.dir.join("target/debug/expander"))
             .stdin(Stdio::piped())

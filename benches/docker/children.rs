@@ -16,7 +16,7 @@ use crate::{engine, stats};
 const ID_VARIABLE: &str = "CONTAINERFLOW_BENCH_ID";
 const WORK_VARIABLE: &str = "CONTAINERFLOW_BENCH_WORK";
 
-/// What a child process reported, and the parent's wall-clock time of the whole process.
+/// The result line of a child process, with the parent's wall-clock time of the whole process.
 #[derive(Debug, Clone, Copy)]
 pub struct ChildResult {
     pub process_seconds: f64,
@@ -139,7 +139,7 @@ pub fn run_child(args: &[String]) {
     );
 }
 
-/// A one-task binary as a user writes it: a `tracing` subscriber, an
+/// Runs one greeting as a user's one-task binary would: a `tracing` subscriber, an
 /// executor with default settings but the benchmark's label, and `run_task`
 /// with default run options.
 async fn cold_start(bench_id: &str) {

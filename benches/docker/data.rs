@@ -25,6 +25,7 @@ pub fn data_passing(context: &mut Context) {
     };
     let data = context.work.join("data");
     write_data(&data, size);
+
     let mut seconds = [Vec::new(), Vec::new()];
     let mut wchar = [Vec::new(), Vec::new()];
     let mut write_bytes = [Vec::new(), Vec::new()];
@@ -47,6 +48,7 @@ pub fn data_passing(context: &mut Context) {
         }
     }
     std::fs::remove_file(&data).expect("remove the data file");
+
     let case = format!("{} MiB file, 3 chained tasks, none", size >> 20);
     let report = &mut context.report;
     report.add("data", case.clone(), "hand-made mounts", "s", &seconds[1]);

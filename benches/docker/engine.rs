@@ -77,7 +77,7 @@ pub async fn connect_to(host: Option<&str>, bench_id: &str) -> DockerExecutor {
         .expect("connect containerflow to Docker")
 }
 
-/// The default run options, with records under `records` (or none) and no
+/// Returns the default run options, with records under `records` (or none) and no
 /// progress bar, so that a terminal does not change what is measured.
 pub fn options(records: Option<&Path>) -> RunOptions {
     RunOptions::default()

@@ -21,7 +21,7 @@ pub const IMAGE: &str = "busybox:1.35";
 /// The label on every container the benchmark creates outside containerflow.
 pub const BENCH_LABEL: &str = "containerflow.bench";
 
-/// The greeting task's shell script for `name`, as containerflow renders it
+/// Returns the greeting task's shell script for `name`, as containerflow renders it
 /// for a name that needs no escaping.
 pub fn greeting_script(name: &str) -> String {
     format!("echo 'Hello, my name is {name}.' | tee -a /var/outputs/greeting")
@@ -159,8 +159,8 @@ impl Floor {
         self.greet_with(name, network, Attach::No).await
     }
 
-    /// Runs the greeting task for `name`, attached to its output if `attach`
-    /// says so, and returns the greeting.
+    /// Runs the greeting task for `name`, attached to its output when
+    /// `attach` is [`Attach::Yes`], and returns the greeting.
     pub async fn greet_with(&self, name: &str, network: Network, attach: Attach) -> String {
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed);
         let dir = JobDir::create(&self.work, "floor", sequence);
@@ -207,6 +207,7 @@ impl Floor {
         let body = self.create_body(container.command, container.mounts, container.network);
         let created = self.docker.create_container(Some(options), body).await;
         let id = created.expect("create the floor's container").id;
+
         let output = match container.attach {
             Attach::No => None,
             Attach::Yes => {
@@ -224,12 +225,14 @@ impl Floor {
             .start_container(&id, None::<StartContainerOptions>)
             .await
             .expect("start the floor's container");
+
         let drain = async {
             if let Some(output) = output {
                 output.count().await;
             }
         };
         let (code, _) = tokio::join!(self.wait(&id), drain);
+
         let remove = RemoveContainerOptions {
             force: true,
             v: true,

@@ -1,11 +1,10 @@
 //! Docker benchmarks: what containerflow adds to the daemon's own cost of a
-//! container. Each section interleaves its contenders round by round
-//! (A B A B ..., the order rotating every round), because the daemon's speed
-//! drifts a lot on a shared machine, and reports medians of per-round
-//! differences or ratios measured in the same run.
+//! container. Each section runs its contenders once per round, the order
+//! rotating every round, because the daemon's speed drifts a lot on a
+//! shared machine. It reports medians of per-round differences or ratios.
 //!
-//! Run with `cargo bench --bench docker`; `-- --quick` runs a few small
-//! rounds of each section (the CI smoke); `-- --flyte PYTHON` adds Flyte's
+//! Run with `cargo bench --bench docker`. `-- --quick` runs a few small
+//! rounds of each section (the CI smoke). `-- --flyte PYTHON` adds Flyte's
 //! local runner, run by that interpreter (scripts/bench/run.sh sets it up).
 //! `-- --section NAME` runs one section only. Prints a table and writes
 //! `target/bench/docker.json`. Needs a Docker daemon and the image
@@ -101,6 +100,7 @@ fn main() {
         children::run_child(&args[position + 1..]);
         return;
     }
+
     let args = parse_args(&args);
     let work = tempfile::Builder::new()
         .prefix("containerflow-bench-")
@@ -122,6 +122,7 @@ fn main() {
         flyte_python: args.flyte_python,
         report: Report::default(),
     };
+
     eprintln!("load average before: {}", load_average());
     for name in &args.sections {
         eprintln!("section {name}");
@@ -137,12 +138,13 @@ fn main() {
         }
     }
     eprintln!("load average after: {}", load_average());
-    let left = context.runtime.block_on(remove_left_containers(&context));
-    assert_eq!(left, 0, "{left} benchmark containers were left behind");
+
     context.report.print();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/docker.json");
     context.report.write_json(&path);
     println!("\nwritten to {}", path.display());
+    let left = context.runtime.block_on(remove_left_containers(&context));
+    assert_eq!(left, 0, "{left} benchmark containers were left behind");
 }
 
 /// Removes every container with this benchmark's label and returns how many there were.

@@ -9,7 +9,7 @@ use crate::sections::millis;
 use crate::stats::{differences, ratios};
 use crate::Context;
 
-/// The script that runs the greeting with flyte-sdk's local `ContainerTask` runner.
+/// Returns the path of the script that runs the greeting with flyte-sdk's local `ContainerTask` runner.
 fn flyte_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/flyte_greeting.py")
 }
@@ -129,7 +129,7 @@ pub fn flyte(context: &mut Context) {
         if parallel > 1 {
             row.target(">= 2.5", |median| median >= 2.5);
         }
-        // The most any engine could gain over Flyte in this round.
+        // The maximum any engine could gain over Flyte in this round.
         let ceiling = ratios(&flyte_batch, &floor_batch);
         report.add("flyte", case, "Flyte / floor loop", "ratio", &ceiling);
     }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::children::{self, docker_cli_greet, floor_batch};
 use crate::floor::{Attach, Floor, Network};
+use crate::report::Report;
 use crate::stats::{cpu_seconds, differences, ratios};
 use crate::{engine, stub, Context};
 
@@ -34,23 +35,10 @@ pub fn overhead(context: &mut Context) {
             }
         }
     }
-    let report = &mut context.report;
+
     let case = "1 task at a time, bridge";
-    report.add(
-        "overhead",
-        case,
-        "floor loop per task",
-        "ms",
-        &millis(&seconds[0]),
-    );
-    for contender in 1..OVERHEAD_CONTENDERS.len() {
-        let extra = millis(&differences(&seconds[contender], &seconds[0]));
-        let measure = format!("{} minus floor", OVERHEAD_CONTENDERS[contender]);
-        let row = report.add("overhead", case, measure, "ms", &extra);
-        if contender == 1 {
-            row.target("<= 3 ms", |median| median <= 3.0);
-        }
-    }
+    add_differences(&mut context.report, case, &seconds);
+    let report = &mut context.report;
     let beyond_attach = millis(&differences(&seconds[1], &seconds[2]));
     let measure = "containerflow minus floor loop with attach";
     report.add("overhead", case, measure, "ms", &beyond_attach);
@@ -60,6 +48,21 @@ pub fn overhead(context: &mut Context) {
             OVERHEAD_CONTENDERS[contender]
         );
         report.add("overhead", case, measure, "ms", &millis(&cpu[contender]));
+    }
+}
+
+/// Adds the floor loop's time per task, and each other contender's
+/// difference from the floor in the same round.
+fn add_differences(report: &mut Report, case: &str, seconds: &[Vec<f64>]) {
+    let floor = millis(&seconds[0]);
+    report.add("overhead", case, "floor loop per task", "ms", &floor);
+    for contender in 1..seconds.len() {
+        let extra = millis(&differences(&seconds[contender], &seconds[0]));
+        let measure = format!("{} minus floor", OVERHEAD_CONTENDERS[contender]);
+        let row = report.add("overhead", case, measure, "ms", &extra);
+        if contender == 1 {
+            row.target("<= 3 ms", |median| median <= 3.0);
+        }
     }
 }
 
@@ -203,8 +206,8 @@ pub fn parallel(context: &mut Context) {
     }
 }
 
-/// Times one task at a time against the stub daemon, which answers every
-/// call at once, so the differences are the clients' own time.
+/// Times one task at a time against the stub daemon, which responds to
+/// every call at once, so the differences are the clients' own time.
 pub fn stubbed(context: &mut Context) {
     let rounds = if context.quick { 20 } else { 500 };
     let socket = context.work.join("stub.sock");
@@ -243,23 +246,12 @@ pub fn stubbed(context: &mut Context) {
             assert_eq!(greeting, format!("Hello, my name is {name}."));
         }
     }
-    let report = &mut context.report;
-    let case = "1 task at a time, stub daemon";
-    report.add(
-        "overhead",
-        case,
-        "floor loop per task",
-        "ms",
-        &millis(&seconds[0]),
+
+    add_differences(
+        &mut context.report,
+        "1 task at a time, stub daemon",
+        &seconds,
     );
-    for contender in 1..seconds.len() {
-        let extra = millis(&differences(&seconds[contender], &seconds[0]));
-        let measure = format!("{} minus floor", OVERHEAD_CONTENDERS[contender]);
-        let row = report.add("overhead", case, measure, "ms", &extra);
-        if contender == 1 {
-            row.target("<= 3 ms", |median| median <= 3.0);
-        }
-    }
     stubbed_cold_start(context, &host);
 }
 

@@ -1,7 +1,8 @@
-//! A stub of the Docker API on a Unix socket, which answers at once and
-//! "runs" a greeting container by writing its output file on start. With
-//! the daemon's own cost taken out, what is left of a task's time is the
-//! client's: containerflow's against the floor loop's, to the microsecond.
+//! A stub of the Docker API on a Unix socket. It sends every response at
+//! once, and simulates a greeting container by writing its output file on
+//! start. With the daemon's own cost taken out, the rest of a task's time
+//! is the client's: containerflow's against the floor loop's, to the
+//! microsecond.
 //!
 //! It serves only the calls the greeting needs: `/_ping`, `/version`,
 //! container list, image inspect, and container create, attach, start,
@@ -16,7 +17,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::watch;
 
-/// What the stub knows of a created container.
+/// The stub's record of a created container.
 struct Container {
     inputs: PathBuf,
     outputs: PathBuf,
@@ -32,7 +33,7 @@ pub fn start(socket: &Path) {
     listener
         .set_nonblocking(true)
         .expect("a non-blocking socket");
-    // Named, so that a profile tells the stub's time from the clients'.
+    // Named, so that a profile separates the stub's time from the clients'.
     let thread = std::thread::Builder::new().name("stub-daemon".to_owned());
     let spawned = thread.spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -71,6 +72,7 @@ async fn read_request(reader: &mut BufReader<UnixStream>) -> Option<Request> {
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_owned();
     let target = parts.next()?;
+
     let mut length = 0;
     loop {
         let mut header = String::new();
@@ -90,6 +92,7 @@ async fn read_request(reader: &mut BufReader<UnixStream>) -> Option<Request> {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).await.ok()?;
+
     let path = target.split('?').next().unwrap_or_default();
     // Requests start with `/v1.41/...` once the version is negotiated.
     let path = match path.strip_prefix("/v1.") {
@@ -160,7 +163,7 @@ fn create(containers: &Containers, body: &[u8]) -> String {
         );
     }
     let mut containers = containers.lock().unwrap();
-    let id = format!("{:064x}", containers.len() as u64 + rand_seed());
+    let id = format!("{:064x}", containers.len() as u64 + time_nanos());
     let container = Container {
         inputs: mounts.remove("/var/inputs").expect("an input mount"),
         outputs: mounts.remove("/var/outputs").expect("an output mount"),
@@ -178,7 +181,7 @@ fn run(container: &Container) {
     container.exited.send_replace(true);
 }
 
-/// Answers an attach request: switches the connection to the raw stream,
+/// Handles an attach request: switches the connection to the raw stream,
 /// and closes it when the container exits, as the daemon does.
 async fn attach(mut stream: UnixStream, mut exited: watch::Receiver<bool>) {
     let upgrade = "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n\
@@ -190,8 +193,8 @@ async fn attach(mut stream: UnixStream, mut exited: watch::Receiver<bool>) {
     let _ = stream.shutdown().await;
 }
 
-/// A number that differs between containers created at different times.
-fn rand_seed() -> u64 {
+/// Returns the time in nanoseconds, so that container ids differ between runs.
+fn time_nanos() -> u64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     now.map_or(0, |elapsed| elapsed.as_nanos() as u64)
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Creates the Python virtual environment in which the benchmark runs Flyte's
-# local ContainerTask runner, and does nothing when it is already there:
-#   flyte 2.12.1 (flyte-sdk, whose flyte.extras.ContainerTask runs a
-#   container task locally on Docker) and docker 7.2.0 (the Docker SDK for
-#   Python, which that runner imports but flyte does not depend on).
+# local ContainerTask runner, and does nothing when it is already there.
+# It installs two packages:
+#   - flyte 2.12.1 (flyte-sdk), whose flyte.extras.ContainerTask runs a
+#     container task locally on Docker;
+#   - docker 7.2.0, the Docker SDK for Python, which that runner imports
+#     although flyte does not depend on it.
 # Usage: scripts/bench/flyte-venv.sh DIR. Needs python3 with the venv module
 # and access to PyPI. Prints what it does and exits non-zero on any failure.
 set -euo pipefail

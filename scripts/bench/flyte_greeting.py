@@ -6,9 +6,9 @@ Runs TASKS greetings, one after the other when PARALLEL is 1 and all
 submitted at once with asyncio.gather otherwise, and prints one line:
 the seconds the runs took (after `flyte.init()`) and the peak resident
 memory of this process in KiB. The containerflow benchmark
-(benches/docker) runs this script as a peer; it works offline with the
-local image busybox:1.35, because flyte-sdk pulls an image only when the
-daemon does not have it.
+(benches/docker) runs this script as a peer. It works offline with the
+local image busybox:1.35, because flyte-sdk 2.12.1 pulls an image only
+when the daemon does not have it.
 """
 
 import asyncio
