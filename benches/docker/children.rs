@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::floor::{self, Floor, JobDir, Network, BENCH_LABEL, IMAGE};
+use crate::floor::{self, Attach, Floor, JobDir, Network, BENCH_LABEL, IMAGE};
 use crate::{engine, stats};
 
 /// The environment variables that pass the benchmark's id and work directory to a child.
@@ -175,7 +175,8 @@ impl Batch {
             }
             "floor" => {
                 let floor = Floor::connect(bench_id, work).await;
-                floor_batch(&floor, self.tasks, self.parallel, self.network).await;
+                let (tasks, parallel) = (self.tasks, self.parallel);
+                floor_batch(&floor, tasks, parallel, self.network, Attach::No).await;
             }
             other => panic!("unknown engine {other}"),
         }
@@ -183,10 +184,19 @@ impl Batch {
 }
 
 /// Runs `tasks` greetings through the floor loop, at most `parallel` at a time.
-pub async fn floor_batch(floor: &Floor, tasks: usize, parallel: usize, network: Network) {
+pub async fn floor_batch(
+    floor: &Floor,
+    tasks: usize,
+    parallel: usize,
+    network: Network,
+    attach: Attach,
+) {
     use futures::StreamExt;
     let greetings = futures::stream::iter(0..tasks)
-        .map(|index| async move { floor.greet(&format!("Ada{index}"), network).await })
+        .map(|index| async move {
+            let name = format!("Ada{index}");
+            floor.greet_with(&name, network, attach).await
+        })
         .buffer_unordered(parallel.max(1));
     let count = greetings.count().await;
     assert_eq!(count, tasks);

@@ -136,13 +136,13 @@ fn main() {
             "memory" => peers::memory(&mut context),
             _ => unreachable!("sections are checked in parse_args"),
         }
+        // Written after each section, so a hung daemon loses only the section it hangs.
+        context.report.write_json(&results_path());
     }
     eprintln!("load average after: {}", load_average());
 
     context.report.print();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/docker.json");
-    context.report.write_json(&path);
-    println!("\nwritten to {}", path.display());
+    println!("\nwritten to {}", results_path().display());
     let left = context.runtime.block_on(remove_left_containers(&context));
     assert_eq!(left, 0, "{left} benchmark containers were left behind");
 }
@@ -170,6 +170,10 @@ async fn remove_left_containers(context: &Context) -> usize {
         let _ = docker.remove_container(id, Some(remove)).await;
     }
     left.len()
+}
+
+fn results_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/docker.json")
 }
 
 /// Returns the first three fields of `/proc/loadavg`.

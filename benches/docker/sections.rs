@@ -159,49 +159,75 @@ pub fn parallel(context: &mut Context) {
     } else {
         &[(20, 5), (100, 3)]
     };
-    let concurrency = 20;
     for &(tasks, rounds) in cases {
         for network in [Network::None, Network::Bridge] {
-            let (mut engine, mut floor) = (Vec::new(), Vec::new());
+            let mut seconds = [Vec::new(), Vec::new(), Vec::new()];
             for round in 0..rounds {
-                for offset in 0..2 {
+                for offset in 0..seconds.len() {
+                    let contender = (round + offset) % seconds.len();
                     let started = Instant::now();
-                    if (round + offset) % 2 == 0 {
-                        let records = context.records();
-                        let run = engine::greet_all(
-                            &context.executor,
-                            tasks,
-                            concurrency,
-                            network,
-                            Some(&records),
-                        );
-                        context.runtime.block_on(run);
-                        engine.push(started.elapsed().as_secs_f64());
-                    } else {
-                        let run = floor_batch(&context.floor, tasks, concurrency, network);
-                        context.runtime.block_on(run);
-                        floor.push(started.elapsed().as_secs_f64());
-                    }
+                    run_batch(context, contender, tasks, network);
+                    seconds[contender].push(started.elapsed().as_secs_f64());
                 }
             }
-            let case = format!(
-                "{tasks} tasks, {} at once, {}",
-                concurrency.min(tasks),
-                network.name()
-            );
+            let [engine, floor, floor_attached] = seconds;
+            let at_once = PARALLEL.min(tasks);
+            let case = format!("{tasks} tasks, {at_once} at once, {}", network.name());
             let report = &mut context.report;
             report.add("parallel", case.clone(), "floor loop", "s", &floor);
             report.add("parallel", case.clone(), "containerflow", "s", &engine);
+            let ratio = ratios(&engine, &floor);
             let row = report.add(
                 "parallel",
-                case,
+                case.clone(),
                 "containerflow / floor",
                 "ratio",
-                &ratios(&engine, &floor),
+                &ratio,
             );
             if tasks == 20 {
                 row.target("<= 1.05", |median| median <= 1.05);
             }
+            let ratio = ratios(&floor_attached, &floor);
+            report.add(
+                "parallel",
+                case.clone(),
+                "floor with attach / floor",
+                "ratio",
+                &ratio,
+            );
+            let ratio = ratios(&engine, &floor_attached);
+            report.add(
+                "parallel",
+                case,
+                "containerflow / floor with attach",
+                "ratio",
+                &ratio,
+            );
+        }
+    }
+}
+
+/// The maximum number of tasks running at once in the parallel section.
+const PARALLEL: usize = 20;
+
+/// Runs `tasks` greetings, at most [`PARALLEL`] at once: through
+/// containerflow (contender 0), the floor loop (1), or the floor loop
+/// attached to each container's output (2).
+fn run_batch(context: &Context, contender: usize, tasks: usize, network: Network) {
+    let records = context.records();
+    match contender {
+        0 => {
+            let executor = &context.executor;
+            let run = engine::greet_all(executor, tasks, PARALLEL, network, Some(&records));
+            context.runtime.block_on(run);
+        }
+        1 => {
+            let run = floor_batch(&context.floor, tasks, PARALLEL, network, Attach::No);
+            context.runtime.block_on(run);
+        }
+        _ => {
+            let run = floor_batch(&context.floor, tasks, PARALLEL, network, Attach::Yes);
+            context.runtime.block_on(run);
         }
     }
 }
