@@ -23,18 +23,31 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
 fi
 
-if ! docker info >/dev/null 2>&1; then
+# Stops a dockerd that runs but does not answer, waiting for it to exit, and
+# the containerd it manages, whose socket would block a new daemon.
+stop_daemon() {
+  pkill -x dockerd 2>/dev/null || return 0
+  for _ in $(seq 1 20); do
+    pgrep -x dockerd >/dev/null || break
+    sleep 0.5
+  done
+  pkill -9 -x dockerd 2>/dev/null || true
+  pkill -9 -f 'containerd --config /var/run/docker/containerd/containerd.toml' 2>/dev/null || true
+  sleep 1
+}
+
+if ! timeout 20 docker info >/dev/null 2>&1; then
   echo "provision: starting dockerd (log: $log_dir/dockerd.log)"
   # overlay2 is faster, but fails on some file systems: fall back to vfs.
   for driver in overlay2 vfs; do
-    pkill -x dockerd 2>/dev/null && sleep 1 || true
+    stop_daemon
     nohup dockerd --iptables=false --storage-driver="$driver" \
       >"$log_dir/dockerd.log" 2>&1 &
     for _ in $(seq 1 60); do
-      docker info >/dev/null 2>&1 && break
+      timeout 5 docker info >/dev/null 2>&1 && break
       sleep 0.5
     done
-    if docker info >/dev/null 2>&1; then
+    if timeout 5 docker info >/dev/null 2>&1; then
       echo "provision: dockerd runs with storage driver $driver"
       break
     fi
