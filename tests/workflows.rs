@@ -11,7 +11,7 @@ use containerflow::{
 };
 
 container_task! {
-    /// The seed example from Flyte's documentation.
+    /// The greeting task from Flyte's `ContainerTask` documentation.
     pub struct Greeting {
         name = "echo_and_return_greeting",
         image = "busybox:1.35",

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The Docker daemon did not answer.
+    /// The Docker daemon did not respond.
     #[error(
         "cannot connect to the Docker daemon: {source}; start it (for example with \
          `scripts/provision.sh`) or point DOCKER_HOST at a running one"
@@ -128,7 +128,7 @@ pub enum Error {
         host_path: PathBuf,
     },
 
-    /// An output file holds text that is not a value of the output's type.
+    /// An output file contains text that is not a value of the output's type.
     #[error(
         "task `{task}`: output `{output}` at `{container_path}` is not a valid {expected_type}: \
          found {found:?}, expected {expected}"

@@ -65,7 +65,7 @@ impl Attempt {
     }
 }
 
-/// How an attempt ran: the facts a run record keeps. Never holds a secret.
+/// How an attempt ran: the facts a run record keeps. Never contains a secret.
 #[derive(Debug, Clone, Default, Serialize)]
 #[non_exhaustive]
 pub struct AttemptDetails {

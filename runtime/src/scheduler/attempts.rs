@@ -36,7 +36,7 @@ impl NodeOutcome {
 }
 
 /// Runs `job` until an attempt succeeds, an error is not retryable, or
-/// `job.settings.retries` retries are used up. `attempt` always holds the
+/// `job.settings.retries` retries are used up. `attempt` always contains the
 /// number of the attempt in progress, so a cancelled run can report it.
 pub(super) async fn run_attempts(
     executor: &dyn Executor,
