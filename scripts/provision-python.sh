@@ -13,9 +13,6 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-venv=$repo/.venv
-# protobuf is pinned too, because it is the library that does the decoding.
-requirements=(flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3)
 
 if ! python3 -m venv --help >/dev/null 2>&1; then
   echo "provision-python: installing python3-venv"
@@ -23,14 +20,10 @@ if ! python3 -m venv --help >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
 fi
 
-if [ ! -x "$venv/bin/python" ]; then
-  echo "provision-python: creating $venv"
-  python3 -m venv "$venv"
-fi
-
-# Exits 0 only when every requirement is installed at its pinned version.
+# Exits 0 only when every requirement is installed at its pinned version in
+# the environment whose interpreter is $1.
 installed() {
-  "$venv/bin/python" - "${requirements[@]}" 2>/dev/null <<'PY'
+  "$@" 2>/dev/null <<'PY'
 import sys
 from importlib.metadata import version
 
@@ -41,10 +34,22 @@ for requirement in sys.argv[1:]:
 PY
 }
 
-if ! installed; then
-  echo "provision-python: installing ${requirements[*]}"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
-fi
+# Creates the environment in directory $1, if missing, and installs the
+# pinned requirements that follow, if any differs.
+make_venv() {
+  local venv=$1
+  shift
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "provision-python: creating $venv"
+    python3 -m venv "$venv"
+  fi
+  if ! installed "$venv/bin/python" - "$@"; then
+    echo "provision-python: installing $* in $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
+  fi
+}
 
-"$venv/bin/python" -c 'import flyteidl.core.literals_pb2, yaml'
-echo "provision-python: $venv/bin/python is ready"
+# protobuf is pinned too, because it is the library that does the decoding.
+make_venv "$repo/.venv" flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3
+"$repo/.venv/bin/python" -c 'import flyteidl.core.literals_pb2, yaml'
+echo "provision-python: $repo/.venv/bin/python is ready"

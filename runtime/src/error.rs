@@ -416,6 +416,33 @@ pub enum Error {
         /// `SIGINT` or `SIGTERM`.
         signal: &'static str,
     },
+
+    /// The workflow uses something that the target engine cannot express
+    /// with the same meaning, so the export stops instead of changing it.
+    #[error(
+        "cannot export workflow `{workflow}` to {engine}{}: {reason}",
+        node.as_deref().map(|node| format!(", node `{node}`")).unwrap_or_default()
+    )]
+    Unexportable {
+        /// The target engine, `flyte` or `argo`.
+        engine: &'static str,
+        /// The workflow name.
+        workflow: String,
+        /// The node that cannot be exported, when one node is the cause.
+        node: Option<String>,
+        /// What cannot be expressed, and what to change.
+        reason: String,
+    },
+
+    /// Writing an exported file failed.
+    #[error("cannot write the export `{}`: {source}", path.display())]
+    ExportWrite {
+        /// The file or directory being written.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {

@@ -10,6 +10,7 @@ mod docker;
 mod duration;
 mod error;
 mod executor;
+mod export;
 mod flyteidl;
 mod identity;
 mod image;

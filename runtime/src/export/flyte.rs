@@ -1,0 +1,16 @@
+//! Export to flyte.
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::workflow::Workflow;
+
+// TODO: write the flyte export; until then it refuses every workflow.
+pub(super) fn export(workflow: &Workflow, _path: &Path) -> Result<(), Error> {
+    Err(Error::Unexportable {
+        engine: "flyte",
+        workflow: workflow.name().to_owned(),
+        node: None,
+        reason: "this export is not written yet".to_owned(),
+    })
+}
