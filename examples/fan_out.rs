@@ -2,7 +2,8 @@
 //! hashing 16 MiB of data derived from its own seed, and one join task
 //! combines their digests.
 //!
-//! Run with `cargo run --example fan_out`.
+//! Run with `cargo run --example fan_out`, or export it with
+//! `cargo run --example fan_out -- --export-flyte fan_out.tgz`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -10,6 +11,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use containerflow::{container_task, DockerExecutor, RunOptions, Workflow};
 use tracing_subscriber::EnvFilter;
+
+#[path = "common/export.rs"]
+mod export;
 
 container_task! {
     /// Hashes `mebibytes` MiB of a repeated seed with SHA-256.
@@ -53,13 +57,15 @@ container_task! {
 
 /// Hashes four seeds in parallel and joins the digests.
 #[derive(Parser)]
-struct Args {
+pub struct Args {
     /// MiB of data each branch hashes.
     #[arg(long, default_value_t = 16)]
     mebibytes: i64,
     /// Maximum number of containers running at once.
     #[arg(long, default_value_t = 4)]
     max_parallel: usize,
+    #[command(flatten)]
+    export: export::ExportArgs,
 }
 
 #[tokio::main]
@@ -79,7 +85,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+/// Builds the workflow, and returns the handles of the four branches and of the join.
+pub fn workflow(args: &Args) -> (Workflow, Vec<DigestOutputRefs>, JoinOutputRefs) {
     let mut workflow = Workflow::new("fan_out");
     let branches: Vec<DigestOutputRefs> = ["alpha", "beta", "gamma", "delta"]
         .into_iter()
@@ -105,7 +112,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             bytes_d: branches[3].bytes.into(),
         },
     );
+    (workflow, branches, joined)
+}
 
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let (workflow, branches, joined) = workflow(&args);
+    if args.export.export(&workflow)? {
+        return Ok(());
+    }
     let executor = DockerExecutor::connect().await?;
     let options = RunOptions::default().max_parallel(args.max_parallel);
     let run = workflow

@@ -3,14 +3,18 @@
 //! the greeting the command writes to `/var/outputs/greeting` comes back as a
 //! typed `String`.
 //!
-//! Run with `cargo run --example greeting -- --name Ada`.
+//! Run with `cargo run --example greeting -- --name Ada`. To run it on a
+//! cluster, `--export-flyte greeting.tgz` writes it as a one-node workflow.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use containerflow::{container_task, run_task, DockerExecutor};
+use containerflow::{container_task, run_task, DockerExecutor, Workflow};
 use tracing_subscriber::EnvFilter;
+
+#[path = "common/export.rs"]
+mod export;
 
 container_task! {
     /// Greets a person by name.
@@ -31,10 +35,12 @@ container_task! {
 
 /// Runs the greeting task once and prints its output.
 #[derive(Parser)]
-struct Args {
+pub struct Args {
     /// The name to greet.
     #[arg(long, default_value = "Ada")]
     name: String,
+    #[command(flatten)]
+    export: export::ExportArgs,
 }
 
 #[tokio::main]
@@ -54,7 +60,21 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Builds a workflow of one greeting, because the engines of a cluster run
+/// workflows, not single tasks.
+pub fn workflow(args: &Args) -> (Workflow, GreetingOutputRefs) {
+    let mut workflow = Workflow::new("greeting");
+    let bindings = GreetingBindings {
+        name: args.name.as_str().into(),
+    };
+    let greeted = workflow.add("greet", Greeting, bindings);
+    (workflow, greeted)
+}
+
 async fn run(args: Args) -> Result<(), containerflow::Error> {
+    if args.export.export(&workflow(&args).0)? {
+        return Ok(());
+    }
     let executor = DockerExecutor::connect().await?;
     let outputs = run_task(&executor, Greeting, GreetingInputs { name: args.name }).await?;
     println!("{outputs:?}");

@@ -2,13 +2,18 @@
 //! container, in parallel, and the counts are gathered in input order into a
 //! list that a downstream task adds up.
 //!
-//! Run with `cargo run --example map_over_list`.
+//! Run with `cargo run --example map_over_list`, or export it with
+//! `cargo run --example map_over_list -- --export-flyte map_over_list.tgz`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use containerflow::{container_task, DockerExecutor, RunOptions, Workflow};
+use clap::Parser;
+use containerflow::{container_task, DockerExecutor, OutputRef, RunOptions, Workflow};
 use tracing_subscriber::EnvFilter;
+
+#[path = "common/export.rs"]
+mod export;
 
 container_task! {
     /// Counts the characters of one word.
@@ -40,6 +45,16 @@ container_task! {
     }
 }
 
+/// Counts the characters of each word in parallel and adds them up.
+#[derive(Parser)]
+pub struct Args {
+    #[command(flatten)]
+    export: export::ExportArgs,
+}
+
+/// The words whose lengths are counted.
+const WORDS: [&str; 7] = ["map", "a", "container", "task", "over", "a", "list"];
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -48,7 +63,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    match run().await {
+    match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -57,12 +72,11 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let words: Vec<String> = ["map", "a", "container", "task", "over", "a", "list"]
-        .map(str::to_owned)
-        .to_vec();
+/// Builds the workflow, and returns the handles of the gathered lengths and the total.
+pub fn workflow(_args: &Args) -> (Workflow, OutputRef<Vec<i64>>, TotalOutputRefs) {
+    let words: Vec<String> = WORDS.map(str::to_owned).to_vec();
     let mut workflow = Workflow::new("map_over_list");
-    let mapped = workflow.map("length", Length, words.clone(), |word| LengthBindings {
+    let mapped = workflow.map("length", Length, words, |word| LengthBindings {
         word: word.into(),
     });
     let lengths = mapped.gather(|refs| refs.length);
@@ -73,7 +87,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             numbers: lengths.into(),
         },
     );
+    (workflow, lengths, total)
+}
 
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let (workflow, lengths, total) = workflow(&args);
+    if args.export.export(&workflow)? {
+        return Ok(());
+    }
     let executor = DockerExecutor::connect().await?;
     let options = RunOptions::default().max_parallel(4);
     let report = workflow
@@ -81,7 +102,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .into_result()?;
     let lengths = report.output(&lengths)?;
-    for (word, length) in words.iter().zip(&lengths) {
+    for (word, length) in WORDS.iter().zip(&lengths) {
         println!("{word}: {length}");
     }
     println!("total: {}", report.outputs(&total)?.total);

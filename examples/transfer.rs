@@ -2,7 +2,8 @@
 //! generates a large file, and a second copies it with large blocks, times
 //! itself and reports `duration` and `throughput_mbps` as float outputs.
 //!
-//! Run with `cargo run --release --example transfer -- --mebibytes 256`.
+//! Run with `cargo run --release --example transfer -- --mebibytes 256`, or
+//! export it with `--export-flyte transfer.tgz`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -10,6 +11,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use containerflow::{container_task, DockerExecutor, Workflow};
 use tracing_subscriber::EnvFilter;
+
+#[path = "common/export.rs"]
+mod export;
 
 container_task! {
     /// Writes `mebibytes` MiB of random bytes to the `payload` file.
@@ -53,10 +57,12 @@ container_task! {
 
 /// Generates a large file and times a copy of it in a container.
 #[derive(Parser)]
-struct Args {
+pub struct Args {
     /// Size of the generated file in MiB.
     #[arg(long, default_value_t = 256)]
     mebibytes: i64,
+    #[command(flatten)]
+    export: export::ExportArgs,
 }
 
 #[tokio::main]
@@ -76,7 +82,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+/// Builds the workflow, and returns the handles of the payload and the copy.
+pub fn workflow(args: &Args) -> (Workflow, MakePayloadOutputRefs, TransferOutputRefs) {
     let mut workflow = Workflow::new("transfer");
     let made = workflow.add(
         "make_payload",
@@ -92,7 +99,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             source: made.payload.into(),
         },
     );
+    (workflow, made, moved)
+}
 
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let (workflow, made, moved) = workflow(&args);
+    if args.export.export(&workflow)? {
+        return Ok(());
+    }
     let executor = DockerExecutor::connect().await?;
     let run = workflow.run(&executor).await?.into_result()?;
     let payload = run.outputs(&made)?.payload;

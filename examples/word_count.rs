@@ -2,7 +2,8 @@
 //! writes a text file, a second counts its lines and words, and a third
 //! writes a report from the file and both counts.
 //!
-//! Run with `cargo run --example word_count -- --lines 1000`.
+//! Run with `cargo run --example word_count -- --lines 1000`, or export it
+//! with `--export-flyte word_count.tgz`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -10,6 +11,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use containerflow::{container_task, DockerExecutor, Workflow};
 use tracing_subscriber::EnvFilter;
+
+#[path = "common/export.rs"]
+mod export;
 
 container_task! {
     /// Writes `lines` numbered lines of text to the `text` file.
@@ -61,10 +65,12 @@ container_task! {
 
 /// Generates a text file, counts its words and writes a report.
 #[derive(Parser)]
-struct Args {
+pub struct Args {
     /// Number of lines to generate.
     #[arg(long, default_value_t = 1000)]
     lines: i64,
+    #[command(flatten)]
+    export: export::ExportArgs,
 }
 
 #[tokio::main]
@@ -84,7 +90,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+/// Builds the workflow, and returns the handles of the count and the report.
+pub fn workflow(args: &Args) -> (Workflow, CountOutputRefs, ReportOutputRefs) {
     let mut workflow = Workflow::new("word_count");
     let generated = workflow.add(
         "generate",
@@ -109,7 +116,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             words: counted.words.into(),
         },
     );
+    (workflow, counted, reported)
+}
 
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let (workflow, counted, reported) = workflow(&args);
+    if args.export.export(&workflow)? {
+        return Ok(());
+    }
     let executor = DockerExecutor::connect().await?;
     let run = workflow.run(&executor).await?.into_result()?;
     let counts = run.outputs(&counted)?;

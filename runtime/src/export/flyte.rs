@@ -1,16 +1,124 @@
-//! Export to flyte.
+//! Export to Flyte 1.x: a registration package of protobuf files, as
+//! flytekit's `pyflyte package` writes it and `flytectl register files`
+//! reads it.
+//!
+//! The package holds one admin `TaskSpec` per distinct task, then one
+//! `WorkflowSpec` and one `LaunchPlan`, both named after the workflow. Each
+//! file is `<index>_<name>_<kind>.pb`, where kind is 1 for a task, 2 for a
+//! workflow and 3 for a launch plan, and the index counts from 0 in that
+//! order, zero-padded to the digits of the file count as flytekit 1.16 pads
+//! it. flytectl registers the files sorted by name, so tasks come before the
+//! workflow that calls them.
+//!
+//! `task` builds the task templates, `graph` the workflow and the launch
+//! plan, and `package` writes the files.
+
+mod graph;
+mod package;
+mod task;
 
 use std::path::Path;
 
+use prost::Message;
+
 use crate::error::Error;
+use crate::spec::TaskSpec;
 use crate::workflow::Workflow;
 
-// TODO: write the flyte export; until then it refuses every workflow.
-pub(super) fn export(workflow: &Workflow, _path: &Path) -> Result<(), Error> {
-    Err(Error::Unexportable {
-        engine: "flyte",
-        workflow: workflow.name().to_owned(),
-        node: None,
-        reason: "this export is not written yet".to_owned(),
-    })
+/// The engine name in [`Error::Unexportable`].
+const ENGINE: &str = "flyte";
+
+/// One file of the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entity {
+    /// The task, workflow or launch plan name.
+    name: String,
+    kind: Kind,
+    /// The encoded admin message.
+    bytes: Vec<u8>,
+}
+
+/// What a package file holds, with the number flytekit puts in its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Task = 1,
+    Workflow = 2,
+    LaunchPlan = 3,
+}
+
+pub(super) fn export(workflow: &Workflow, path: &Path) -> Result<(), Error> {
+    let entities = entities(workflow)?;
+    package::write(&entities, path)
+}
+
+/// Builds every file of the package, in registration order.
+fn entities(workflow: &Workflow) -> Result<Vec<Entity>, Error> {
+    let refuse = Refusal::new(workflow);
+    let mut entities = Vec::new();
+    for (spec, node) in task::distinct_specs(workflow, &refuse)? {
+        let template = task::template(spec, node, &refuse)?;
+        let bytes = crate::flyteidl::admin::TaskSpec {
+            template: Some(template),
+        }
+        .encode_to_vec();
+        entities.push(Entity {
+            name: spec.name.to_owned(),
+            kind: Kind::Task,
+            bytes,
+        });
+    }
+    let (template, launch_plan) = graph::workflow_and_launch_plan(workflow, &refuse)?;
+    let name = workflow.name().to_owned();
+    let spec = crate::flyteidl::admin::WorkflowSpec {
+        template: Some(template),
+    };
+    entities.push(Entity {
+        name: name.clone(),
+        kind: Kind::Workflow,
+        bytes: spec.encode_to_vec(),
+    });
+    entities.push(Entity {
+        name,
+        kind: Kind::LaunchPlan,
+        bytes: launch_plan.encode_to_vec(),
+    });
+    Ok(entities)
+}
+
+/// Builds [`Error::Unexportable`] for one workflow.
+struct Refusal<'a> {
+    workflow: &'a str,
+}
+
+impl<'a> Refusal<'a> {
+    fn new(workflow: &'a Workflow) -> Self {
+        Refusal {
+            workflow: workflow.name(),
+        }
+    }
+
+    /// Rejects the whole workflow.
+    fn workflow(&self, reason: String) -> Error {
+        Error::Unexportable {
+            engine: ENGINE,
+            workflow: self.workflow.to_owned(),
+            node: None,
+            reason,
+        }
+    }
+
+    /// Rejects one node.
+    fn node(&self, node: &str, reason: String) -> Error {
+        Error::Unexportable {
+            engine: ENGINE,
+            workflow: self.workflow.to_owned(),
+            node: Some(node.to_owned()),
+            reason,
+        }
+    }
+
+    /// Rejects a task, naming the first node that calls it.
+    fn task(&self, node: &str, spec: &TaskSpec, reason: String) -> Error {
+        self.node(node, format!("task `{}`: {reason}", spec.name))
+    }
 }

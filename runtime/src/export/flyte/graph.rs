@@ -1,0 +1,504 @@
+//! The workflow graph as a Flyte workflow template and its launch plan.
+//!
+//! Each node becomes a node whose id is its name with `_` written as `-`, as
+//! flytekit writes node ids. A literal input becomes a workflow input named
+//! `<node>__<input>` whose default, in the launch plan, is the literal, so a
+//! launch can change it. A `File` or `Dir` literal names a host path, which
+//! does not exist on the cluster, so its workflow input has no default and a
+//! launch must give a blob URI. Every output of every node is a workflow
+//! output named `<node>__<output>`, as every output is in a [`RunReport`].
+//!
+//! [`RunReport`]: crate::RunReport
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use petgraph::graph::NodeIndex;
+
+use super::task::{check_user, literal_type, protobuf_duration, resources, variables};
+use super::Refusal;
+use crate::error::Error;
+use crate::flyteidl::admin::{
+    Annotations, Labels, LaunchPlan, LaunchPlanClosure, LaunchPlanMetadata, LaunchPlanSpec,
+    RawOutputDataConfig,
+};
+use crate::flyteidl::core::primitive::Value as Primitive;
+use crate::flyteidl::core::{Literal, LiteralMap};
+use crate::flyteidl::interface::{
+    parameter, Identifier, Parameter, ParameterMap, ResourceType, TypedInterface, Variable,
+};
+use crate::flyteidl::tasks::RetryStrategy;
+use crate::flyteidl::workflow::workflow_metadata::OnFailurePolicy;
+use crate::flyteidl::workflow::{
+    array_node, binding_data, node, task_node, ArrayNode, Binding, BindingData, Node, NodeMetadata,
+    OutputReference, TaskNode, TaskNodeOverrides, WorkflowMetadata, WorkflowMetadataDefaults,
+    WorkflowTemplate,
+};
+use crate::spec::ParamSpec;
+use crate::task::Source;
+use crate::value::{Value, ValueType};
+use crate::workflow::{self as graph, Workflow};
+
+/// Node ids that Flyte reserves for the start and the end of a workflow.
+const RESERVED_IDS: [&str; 2] = ["start-node", "end-node"];
+
+/// Flyte's node ids are Kubernetes DNS labels of at most 63 characters.
+const MAX_ID_LENGTH: usize = 62;
+
+/// A workflow input made from a literal input of a node.
+struct WorkflowInput {
+    ty: ValueType,
+    /// The launch plan's default; `None` for a host path, which a launch must replace.
+    default: Option<Literal>,
+}
+
+/// The workflow's inputs and outputs, collected while the nodes are built.
+#[derive(Default)]
+struct Interface {
+    inputs: BTreeMap<String, WorkflowInput>,
+    outputs: Vec<(String, ValueType, Binding)>,
+}
+
+/// Builds the workflow template and its default launch plan.
+pub(super) fn workflow_and_launch_plan(
+    workflow: &Workflow,
+    refuse: &Refusal<'_>,
+) -> Result<(WorkflowTemplate, LaunchPlan), Error> {
+    let ids = node_ids(workflow, refuse)?;
+    let mut interface = Interface::default();
+    let mut nodes = Vec::new();
+    for index in workflow.graph().node_indices() {
+        let node = Builder {
+            workflow,
+            ids: &ids,
+            index,
+            refuse,
+        };
+        nodes.push(node.build(&mut interface)?);
+    }
+    let template = template(workflow, nodes, &interface, refuse)?;
+    let launch_plan = launch_plan(workflow.name(), &interface, refuse)?;
+    Ok((template, launch_plan))
+}
+
+/// Converts each node name to a Flyte node id, as flytekit's `_dnsify`
+/// converts the names it is given: `_` and `.` become `-`.
+///
+/// # Errors
+///
+/// Rejects a name that flytekit would change in any other way (upper case,
+/// other characters, a leading or trailing separator, 63 characters or more),
+/// so that an id always reads as the node name, and two names with the same id.
+fn node_ids(workflow: &Workflow, refuse: &Refusal<'_>) -> Result<Vec<String>, Error> {
+    let mut ids: Vec<String> = Vec::new();
+    for node in workflow.graph().node_weights() {
+        let id = node_id(&node.name).map_err(|reason| refuse.node(&node.name, reason))?;
+        if let Some(position) = ids.iter().position(|other| *other == id) {
+            let other = &workflow.graph()[NodeIndex::new(position)].name;
+            return Err(refuse.node(
+                &node.name,
+                format!("its Flyte node id `{id}` is also the id of node `{other}`; rename one"),
+            ));
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Converts a node or task name to a Flyte node id.
+fn node_id(name: &str) -> Result<String, String> {
+    let valid_characters = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'));
+    let separator = |c: char| matches!(c, '_' | '-' | '.');
+    let id: String = name
+        .chars()
+        .map(|c| if separator(c) { '-' } else { c })
+        .collect();
+    if !valid_characters
+        || name.is_empty()
+        || name.starts_with(separator)
+        || name.ends_with(separator)
+        || name.len() > MAX_ID_LENGTH
+    {
+        return Err(format!(
+            "Flyte node ids are DNS labels, so the name must be 1 to {MAX_ID_LENGTH} lowercase \
+             letters, digits, `_`, `-` or `.`, starting and ending with a letter or digit"
+        ));
+    }
+    if RESERVED_IDS.contains(&id.as_str()) {
+        return Err(format!(
+            "Flyte reserves the node id `{id}`; rename the node"
+        ));
+    }
+    Ok(id)
+}
+
+/// Builds the Flyte node of one graph node.
+struct Builder<'a> {
+    workflow: &'a Workflow,
+    ids: &'a [String],
+    index: NodeIndex,
+    refuse: &'a Refusal<'a>,
+}
+
+impl Builder<'_> {
+    fn node(&self) -> &graph::Node {
+        &self.workflow.graph()[self.index]
+    }
+
+    fn build(&self, interface: &mut Interface) -> Result<Node, Error> {
+        let node = self.node();
+        let refuse = |reason: String| self.refuse.node(&node.name, reason);
+        let settings = node.overrides.apply(node.spec.settings);
+        check_user(settings.user).map_err(refuse)?;
+        if let Some((name, _)) = node.overrides.extra_env().first() {
+            return Err(refuse(format!(
+                "the call adds the environment variable `{name}`, and a Flyte task node cannot \
+                 override a task's environment; declare the variable in the task"
+            )));
+        }
+        let (inputs, upstream) = self.bindings(interface)?;
+        self.add_outputs(interface)?;
+        let metadata = NodeMetadata {
+            name: node.spec.name.to_owned(),
+            timeout: settings.timeout.map(protobuf_duration),
+            retries: Some(RetryStrategy {
+                retries: settings.retries,
+            }),
+        };
+        let overridden = settings.cpus != node.spec.settings.cpus
+            || settings.memory != node.spec.settings.memory;
+        let overrides = TaskNodeOverrides {
+            resources: overridden.then(|| resources(&settings)).flatten(),
+        };
+        let reference = Some(task_node::Reference::ReferenceId(Identifier::unversioned(
+            ResourceType::Task,
+            node.spec.name,
+        )));
+        let id = self.ids[self.index.index()].clone();
+        let Some(map) = &node.map else {
+            let task = TaskNode {
+                reference,
+                overrides: Some(overrides),
+            };
+            return Ok(Node {
+                id,
+                metadata: Some(metadata),
+                inputs,
+                upstream_node_ids: upstream,
+                target: Some(node::Target::TaskNode(task)),
+            });
+        };
+        if let Some(ratio) = map.min_success_ratio.filter(|ratio| *ratio < 1.0) {
+            // TODO: export a minimum success ratio once optional values are
+            // exported, because Flyte then gathers lists of optional outputs.
+            return Err(refuse(format!(
+                "it maps with a minimum success ratio of {ratio}, which is not exported to \
+                 Flyte yet; remove the ratio to require every element"
+            )));
+        }
+        // flytekit writes the sub-node of an array node with the task's
+        // name as its id, the bindings of the array node, and no overrides
+        // unless the call has some.
+        let sub_node = Node {
+            id: node_id(node.spec.name).map_err(|reason| {
+                refuse(format!(
+                    "the task name is the id of its Flyte array sub-node: {reason}"
+                ))
+            })?,
+            metadata: Some(metadata.clone()),
+            inputs: inputs.clone(),
+            upstream_node_ids: Vec::new(),
+            target: Some(node::Target::TaskNode(TaskNode {
+                reference,
+                overrides: overrides.resources.is_some().then_some(overrides),
+            })),
+        };
+        let array = ArrayNode {
+            node: Some(Box::new(sub_node)),
+            success_criteria: Some(array_node::SuccessCriteria::MinSuccessRatio(1.0)),
+            execution_mode: array_node::ExecutionMode::MinimalState.into(),
+            is_original_sub_node_interface: Some(true),
+            data_mode: array_node::DataMode::IndividualInputFiles.into(),
+        };
+        Ok(Node {
+            id,
+            metadata: Some(metadata),
+            inputs,
+            upstream_node_ids: upstream,
+            target: Some(node::Target::ArrayNode(Box::new(array))),
+        })
+    }
+
+    /// Builds one binding per input, in declaration order, and the ids of
+    /// the upstream nodes in the order they are first bound.
+    fn bindings(&self, interface: &mut Interface) -> Result<(Vec<Binding>, Vec<String>), Error> {
+        let node = self.node();
+        let mut bindings = Vec::new();
+        let mut upstream: Vec<String> = Vec::new();
+        for (param, source) in node.spec.inputs.iter().zip(&node.sources) {
+            let (source, ty) = self.resolve(param, source)?;
+            let reference = match source {
+                Source::Value(value) => {
+                    let name = format!("{}__{}", node.name, param.name);
+                    self.add_input(interface, &name, ty, value)?;
+                    OutputReference {
+                        node_id: String::new(),
+                        var: name,
+                    }
+                }
+                Source::Output { node: from, output } => {
+                    let from = NodeIndex::new(from.index);
+                    let id = self.ids[from.index()].clone();
+                    if !upstream.contains(&id) {
+                        upstream.push(id.clone());
+                    }
+                    OutputReference {
+                        node_id: id,
+                        var: self.workflow.graph()[from].spec.outputs[*output]
+                            .name
+                            .to_owned(),
+                    }
+                }
+                Source::Element { .. } => unreachable!("`resolve` replaces elements by their list"),
+            };
+            bindings.push(promise(param.name, reference));
+        }
+        Ok((bindings, upstream))
+    }
+
+    /// Returns the source and type that a Flyte node binds to an input: for
+    /// the element of a map node, the list mapped over.
+    fn resolve<'s>(
+        &'s self,
+        param: &'static ParamSpec,
+        source: &'s Source,
+    ) -> Result<(&'s Source, ValueType), Error> {
+        let node = self.node();
+        let Some(map) = &node.map else {
+            return Ok((source, param.ty));
+        };
+        let Source::Element { list } = source else {
+            // NOTE: flytekit 1.16 writes no array node with an input that is
+            // the same for every element, and Flyte's backend would split such
+            // an input that is itself a list, so it is not exported.
+            return Err(self.refuse.node(
+                &node.name,
+                format!(
+                    "input `{}` of the mapped task is the same for every element, and a \
+                     Flyte array node passes each sub-node only elements of its lists; bind \
+                     every input to an element",
+                    param.name
+                ),
+            ));
+        };
+        Ok((&map.lists[*list], ValueType::List(&param.ty)))
+    }
+
+    fn add_input(
+        &self,
+        interface: &mut Interface,
+        name: &str,
+        ty: ValueType,
+        value: &Value,
+    ) -> Result<(), Error> {
+        let node = &self.node().name;
+        literal_type(ty).map_err(|reason| self.refuse.node(node, reason))?;
+        let input = WorkflowInput {
+            ty,
+            default: literal(value),
+        };
+        if interface.inputs.insert(name.to_owned(), input).is_some() {
+            return Err(self.refuse.node(
+                node,
+                format!(
+                    "two literal inputs make the same workflow input `{name}`; rename the node"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds every output of the node as a workflow output; a map node's
+    /// outputs are lists.
+    fn add_outputs(&self, interface: &mut Interface) -> Result<(), Error> {
+        let node = self.node();
+        let id = &self.ids[self.index.index()];
+        for param in node.spec.outputs {
+            let name = format!("{}__{}", node.name, param.name);
+            if interface.outputs.iter().any(|(other, _, _)| *other == name) {
+                return Err(self.refuse.node(
+                    &node.name,
+                    format!("two outputs make the same workflow output `{name}`; rename the node"),
+                ));
+            }
+            let ty = match node.map {
+                Some(_) => ValueType::List(&param.ty),
+                None => param.ty,
+            };
+            let reference = OutputReference {
+                node_id: id.clone(),
+                var: param.name.to_owned(),
+            };
+            interface
+                .outputs
+                .push((name.clone(), ty, promise(&name, reference)));
+        }
+        Ok(())
+    }
+}
+
+fn promise(var: &str, reference: OutputReference) -> Binding {
+    Binding {
+        var: var.to_owned(),
+        binding: Some(BindingData {
+            value: Some(binding_data::Value::Promise(reference)),
+        }),
+    }
+}
+
+/// Converts a literal input to a Flyte literal, or returns `None` when it
+/// contains a host path, which has no meaning on the cluster.
+fn literal(value: &Value) -> Option<Literal> {
+    Some(match value {
+        Value::String(text) => Literal::primitive(Primitive::StringValue(text.clone())),
+        Value::Int(number) => Literal::primitive(Primitive::Integer(*number)),
+        Value::Float(number) => Literal::primitive(Primitive::FloatValue(*number)),
+        Value::Bool(flag) => Literal::primitive(Primitive::Boolean(*flag)),
+        Value::Datetime(instant) => {
+            Literal::primitive(Primitive::Datetime(SystemTime::from(*instant).into()))
+        }
+        Value::Duration(span) => Literal::primitive(Primitive::Duration(protobuf_duration(*span))),
+        Value::List(elements) => {
+            Literal::collection(elements.iter().map(literal).collect::<Option<_>>()?)
+        }
+        Value::Map(entries) => Literal::map(
+            entries
+                .iter()
+                .map(|(key, value)| Some((key.clone(), literal(value)?)))
+                .collect::<Option<_>>()?,
+        ),
+        // `File`, `Dir`, and any value whose type `literal_type` rejected first.
+        _ => return None,
+    })
+}
+
+fn template(
+    workflow: &Workflow,
+    nodes: Vec<Node>,
+    interface: &Interface,
+    refuse: &Refusal<'_>,
+) -> Result<WorkflowTemplate, Error> {
+    let inputs = variables(
+        interface
+            .inputs
+            .iter()
+            .map(|(name, input)| (name.clone(), input.ty)),
+    )
+    .map_err(|reason| refuse.workflow(reason))?;
+    let outputs = variables(
+        interface
+            .outputs
+            .iter()
+            .map(|(name, ty, _)| (name.clone(), *ty)),
+    )
+    .map_err(|reason| refuse.workflow(reason))?;
+    Ok(WorkflowTemplate {
+        id: Some(Identifier::unversioned(
+            ResourceType::Workflow,
+            workflow.name(),
+        )),
+        // By default a containerflow run completes every branch that does
+        // not depend on a failed node, as this policy does.
+        metadata: Some(WorkflowMetadata {
+            on_failure: OnFailurePolicy::FailAfterExecutableNodesComplete.into(),
+        }),
+        interface: Some(TypedInterface {
+            inputs: Some(inputs),
+            outputs: Some(outputs),
+        }),
+        nodes,
+        outputs: interface
+            .outputs
+            .iter()
+            .map(|(_, _, binding)| binding.clone())
+            .collect(),
+        metadata_defaults: Some(WorkflowMetadataDefaults::default()),
+    })
+}
+
+/// Builds the launch plan that flytekit writes for a workflow: its name,
+/// every workflow input as a default input, and empty settings.
+fn launch_plan(
+    name: &str,
+    interface: &Interface,
+    refuse: &Refusal<'_>,
+) -> Result<LaunchPlan, Error> {
+    let mut parameters = BTreeMap::new();
+    for (input, workflow_input) in &interface.inputs {
+        let ty = literal_type(workflow_input.ty).map_err(|reason| refuse.workflow(reason))?;
+        let behavior = match &workflow_input.default {
+            Some(default) => parameter::Behavior::Default(default.clone()),
+            None => parameter::Behavior::Required(true),
+        };
+        let var = Variable {
+            r#type: Some(ty),
+            description: input.clone(),
+        };
+        parameters.insert(
+            input.clone(),
+            Parameter {
+                var: Some(var),
+                behavior: Some(behavior),
+            },
+        );
+    }
+    let spec = LaunchPlanSpec {
+        workflow_id: Some(Identifier::unversioned(ResourceType::Workflow, name)),
+        entity_metadata: Some(LaunchPlanMetadata {}),
+        default_inputs: Some(ParameterMap { parameters }),
+        fixed_inputs: Some(LiteralMap::default()),
+        labels: Some(Labels::default()),
+        annotations: Some(Annotations::default()),
+        raw_output_data_config: Some(RawOutputDataConfig::default()),
+    };
+    Ok(LaunchPlan {
+        id: Some(Identifier::unversioned(ResourceType::LaunchPlan, name)),
+        spec: Some(spec),
+        closure: Some(LaunchPlanClosure {
+            expected_inputs: Some(ParameterMap::default()),
+            expected_outputs: Some(Default::default()),
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_id_replaces_separators() {
+        assert_eq!(node_id("digest_alpha").unwrap(), "digest-alpha");
+        assert_eq!(node_id("a.b-c").unwrap(), "a-b-c");
+        assert_eq!(node_id("step2").unwrap(), "step2");
+    }
+
+    #[test]
+    fn node_id_rejects_what_flytekit_changes() {
+        for name in [
+            "",
+            "Upper",
+            "_lead",
+            "trail-",
+            "sp ace",
+            "ü",
+            "start_node",
+            "end-node",
+        ] {
+            assert!(node_id(name).is_err(), "{name:?}");
+        }
+        assert!(node_id(&"a".repeat(MAX_ID_LENGTH)).is_ok());
+        assert!(node_id(&"a".repeat(MAX_ID_LENGTH + 1)).is_err());
+    }
+}
