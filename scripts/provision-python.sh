@@ -5,7 +5,9 @@
 #   - `.venv/` at the repository root, made with `python3 -m venv`,
 #   - `flyteidl` (Flyte's generated protobuf classes, to decode `inputs.pb`),
 #     `protobuf` and `PyYAML` (a YAML 1.1 loader, to read `inputs.yaml`), at
-#     the pinned versions below.
+#     the pinned versions below,
+#   - `.venv-argo/` with `hera` (Argo Workflows' Python SDK) and
+#     `check-jsonschema`, which the Argo export tests run.
 # The tests find the interpreter at `.venv/bin/python`, or at the path in
 # CONTAINERFLOW_PYTHON. Needs python3 (3.11 is tested) and access to PyPI, and
 # installs Debian's python3-venv when the venv module is missing. Run it as
@@ -52,4 +54,6 @@ make_venv() {
 # protobuf is pinned too, because it is the library that does the decoding.
 make_venv "$repo/.venv" flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3
 "$repo/.venv/bin/python" -c 'import flyteidl.core.literals_pb2, yaml'
+make_venv "$repo/.venv-argo" hera==7.1.0 check-jsonschema==0.39.0 PyYAML==6.0.3
+"$repo/.venv-argo/bin/python" -c 'import hera.workflows, yaml, check_jsonschema'
 echo "provision-python: $repo/.venv/bin/python is ready"
