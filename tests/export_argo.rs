@@ -1,0 +1,94 @@
+//! Checks the Argo Workflows export with Argo's own tooling: every example
+//! workflow is exported, validated against Argo's JSON schema with
+//! `check-jsonschema`, parsed into hera's models, and compared with the
+//! workflow that a hera script in `tests/python/` declares by hand.
+//!
+//! The Python tools come from `scripts/provision-python.sh`, in
+//! `.venv-argo/` (override with CONTAINERFLOW_ARGO_VENV). The schema is
+//! Argo's `api/jsonschema/schema.json`, read from
+//! `../shared/schemas/argo-workflows.schema.json` beside the repository
+//! (override with CONTAINERFLOW_ARGO_SCHEMA). Set CONTAINERFLOW_ARGO_KEEP
+//! to a directory to keep a copy of each exported file there.
+
+#[path = "export_argo/oracle.rs"]
+mod oracle;
+#[path = "export_argo/workflows.rs"]
+mod workflows;
+
+// The examples' task declarations, reused so that each task is declared once.
+#[allow(dead_code)]
+#[path = "../examples/fan_out.rs"]
+mod fan_out;
+#[allow(dead_code)]
+#[path = "../examples/greeting.rs"]
+mod greeting;
+#[allow(dead_code)]
+#[path = "../examples/map_over_list.rs"]
+mod map_over_list;
+#[allow(dead_code)]
+#[path = "../examples/transfer.rs"]
+mod transfer;
+#[allow(dead_code)]
+#[path = "../examples/word_count.rs"]
+mod word_count;
+
+use std::path::Path;
+
+use oracle::Oracle;
+
+#[test]
+fn examples_pass_schema_and_hera() {
+    let oracle = Oracle::find();
+    let dir = tempfile::tempdir().unwrap();
+    let keep = std::env::var_os("CONTAINERFLOW_ARGO_KEEP");
+    let mut files = Vec::new();
+    for (example, workflow) in workflows::all() {
+        let path = dir.path().join(format!("{example}.yaml"));
+        workflow.export_argo(&path).unwrap();
+        if let Some(keep) = &keep {
+            std::fs::copy(&path, Path::new(keep).join(format!("{example}.yaml"))).unwrap();
+        }
+        files.push((example, path));
+    }
+    for (example, path) in &files {
+        oracle.assert_schema_valid(path);
+        oracle.assert_hera_parses(path);
+        oracle.assert_matches_hera(path, example);
+    }
+}
+
+#[test]
+fn broken_files_are_caught() {
+    let oracle = Oracle::find();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("word_count.yaml");
+    workflows::word_count().export_argo(&path).unwrap();
+    let good = std::fs::read_to_string(&path).unwrap();
+    for case in oracle::BREAKAGES {
+        assert!(
+            good.contains(case.from),
+            "case `{}`: the export no longer contains {:?}",
+            case.name,
+            case.from
+        );
+        let broken = good.replacen(case.from, case.to, 1);
+        let broken_path = dir.path().join(format!("{}.yaml", case.name));
+        std::fs::write(&broken_path, &broken).unwrap();
+        assert!(
+            oracle.rejects(case.caught_by, &broken_path, "word_count"),
+            "case `{}` passed {:?}:\n{broken}",
+            case.name,
+            case.caught_by
+        );
+    }
+}
+
+#[test]
+fn schema_is_present() {
+    let schema = oracle::schema_path();
+    assert!(
+        Path::new(&schema).is_file(),
+        "Argo's JSON schema is missing at {}",
+        schema.display()
+    );
+}
