@@ -57,3 +57,10 @@ make_venv "$repo/.venv" flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3
 make_venv "$repo/.venv-argo" hera==7.1.0 check-jsonschema==0.39.0 PyYAML==6.0.3
 "$repo/.venv-argo/bin/python" -c 'import hera.workflows, yaml, check_jsonschema'
 echo "provision-python: $repo/.venv/bin/python is ready"
+
+# flytekit, Flyte's Python SDK, in its own environment because it pulls many
+# packages: the Flyte export tests compare containerflow's package with the
+# one flytekit's serializer writes for the same workflow.
+make_venv "$repo/.venv-flytekit" flytekit==1.16.31 flyteidl==1.16.8 protobuf==7.36.2
+"$repo/.venv-flytekit/bin/python" -c 'import flytekit, flyteidl.admin.launch_plan_pb2'
+echo "provision-python: $repo/.venv-flytekit/bin/python is ready"

@@ -231,8 +231,9 @@ impl Builder<'_> {
         })
     }
 
-    /// Builds one binding per input, in declaration order, and the ids of
-    /// the upstream nodes in the order they are first bound.
+    /// Builds one binding per input, sorted by input name as flytekit sorts
+    /// them, and the ids of the upstream nodes, sorted too, where flytekit's
+    /// order comes from a Python set.
     fn bindings(&self, interface: &mut Interface) -> Result<(Vec<Binding>, Vec<String>), Error> {
         let node = self.node();
         let mut bindings = Vec::new();
@@ -265,6 +266,8 @@ impl Builder<'_> {
             };
             bindings.push(promise(param.name, reference));
         }
+        bindings.sort_by(|a, b| a.var.cmp(&b.var));
+        upstream.sort();
         Ok((bindings, upstream))
     }
 

@@ -315,7 +315,8 @@ fn container(spec: &TaskSpec) -> Container {
         image: spec.image.to_owned(),
         command: sources(spec.command),
         args: sources(spec.arguments),
-        resources: resources(&spec.settings),
+        // flytekit writes empty resources when a task sets none.
+        resources: Some(resources(&spec.settings).unwrap_or_default()),
         env: spec
             .env
             .iter()
@@ -405,9 +406,10 @@ fn resource_key(name: i32) -> &'static str {
 }
 
 /// Builds the requests and limits of a container from its CPU and memory
-/// limits. Both are set to the limit, because Docker reserves nothing and a
-/// Kubernetes request below the limit would let the pod share the node with
-/// pods that take that CPU or memory.
+/// limits, or `None` when there are none. Requests are set to the limits,
+/// because a Kubernetes request below the limit would let the pod share the
+/// node with pods that take that CPU or memory, where Docker gives the
+/// container its limit.
 pub(super) fn resources(settings: &Settings) -> Option<Resources> {
     let mut entries = Vec::new();
     if let Some(cpus) = settings.cpus {
