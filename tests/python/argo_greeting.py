@@ -25,5 +25,5 @@ def workflow():
             ],
         )
         with DAG(name="main"):
-            greeting(name="greeting", arguments={"name": "Ada"})
+            greeting(name="greet", arguments={"name": "Ada"})
     return w
