@@ -9,6 +9,8 @@ mod command;
 mod model;
 mod names;
 mod template;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::path::Path;
