@@ -50,11 +50,13 @@
 ///
 /// The types of inputs and outputs are `String`, `i64`, `f64`, `bool`,
 /// `DateTime<Utc>`, `Duration`, [`File`], [`Dir`], `Vec<T>` with `T` one of
-/// the scalars or `File`, and `BTreeMap<String, T>` with `T` a scalar.
-/// Qualified spellings such as `std::time::Duration` or
+/// the scalars or `File`, and `BTreeMap<String, T>` with `T` a scalar. An
+/// input may also be `Vec<Option<T>>`, the type of a map's output gathered
+/// with a minimum success ratio, whose missing elements are staged as the
+/// text `null`; an output may not. Qualified spellings such as `std::time::Duration` or
 /// `chrono::DateTime<chrono::Utc>` are accepted, and none of these names needs
-/// to be imported. List-of-`File` and map inputs cannot appear in a
-/// placeholder.
+/// to be imported. List-of-`File`, optional-element and map inputs cannot
+/// appear in a placeholder.
 ///
 /// # Names
 ///

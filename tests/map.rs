@@ -39,6 +39,28 @@ container_task! {
     }
 }
 
+container_task! {
+    /// Adds up the numbers that are present and counts the missing ones,
+    /// which the input directory holds as the text `null`, as Flyte stages
+    /// them; `inputs.json` is copied out to check its `null`s.
+    pub struct SumPresent {
+        name = "sum_present",
+        image = "busybox:1.35",
+        inputs = { numbers: Vec<Option<i64>> },
+        outputs = { total: i64, missing: i64, metadata: String },
+        command = [
+            "/bin/sh",
+            "-c",
+            "total=0; missing=0; i=0; while [ -e /var/inputs/numbers/$i ]; do \
+             n=$(cat /var/inputs/numbers/$i); \
+             if [ \"$n\" = null ]; then missing=$((missing + 1)); else total=$((total + n)); fi; \
+             i=$((i + 1)); done; \
+             echo $total > /var/outputs/total; echo $missing > /var/outputs/missing; \
+             cat /var/inputs/inputs.json > /var/outputs/metadata",
+        ],
+    }
+}
+
 fn quiet() -> RunOptions {
     RunOptions::default()
         .max_parallel(8)
@@ -149,7 +171,7 @@ async fn failed_element_fails_map() {
 }
 
 #[tokio::test]
-async fn success_ratio_keeps_partial_results() {
+async fn success_ratio_marks_failed_elements_missing() {
     let executor = DockerExecutor::connect().await.unwrap();
     let mut workflow = Workflow::new("map_ratio");
     let options = MapOptions::new().min_success_ratio(0.5);
@@ -165,10 +187,24 @@ async fn success_ratio_keeps_partial_results() {
         options,
     );
     let squares = mapped.gather(|refs| refs.square);
+    let sum = workflow.add(
+        "sum",
+        SumPresent,
+        SumPresentBindings {
+            numbers: squares.into(),
+        },
+    );
 
     let report = workflow.run_with(&executor, &quiet()).await.unwrap();
-    assert!(report.is_success());
-    assert_eq!(report.output(&squares).unwrap(), [1, 9, 16]);
+    assert!(report.is_success(), "{:?}", report.failures().next());
+    assert_eq!(
+        report.output(&squares).unwrap(),
+        [Some(1), None, Some(9), Some(16)]
+    );
+    let sum = report.outputs(&sum).unwrap();
+    assert_eq!((sum.total, sum.missing), (26, 1));
+    let metadata: serde_json::Value = serde_json::from_str(&sum.metadata).unwrap();
+    assert_eq!(metadata["numbers"], serde_json::json!([1, null, 9, 16]));
     let failed: Vec<&str> = report
         .elements()
         .iter()

@@ -20,6 +20,9 @@ pub enum ValueType {
     List(&'static ValueType),
     /// `BTreeMap<String, T>`, with `T` a scalar.
     Map(&'static ValueType),
+    /// `Option<T>`, only as the element of a list input, with `T` a scalar
+    /// or `File`.
+    Optional(&'static ValueType),
 }
 
 /// The spellings of the supported types, for error messages.
@@ -28,7 +31,8 @@ const SUPPORTED: &str = "`String`, `i64`, `f64`, `bool`, `DateTime<Utc>`, `Durat
 
 /// The element types that a list or a map may have, for error messages.
 const SUPPORTED_ELEMENTS: &str = "`Vec<T>` takes `String`, `i64`, `f64`, `bool`, \
-     `DateTime<Utc>`, `Duration` or `File`, and `BTreeMap<String, T>` the same except `File`";
+     `DateTime<Utc>`, `Duration` or `File`, or `Option` of one of them in an input, and \
+     `BTreeMap<String, T>` the same except `File` and `Option`";
 
 impl ValueType {
     /// Maps a declared type to its value type by the last segment of its
@@ -45,6 +49,15 @@ impl ValueType {
                 let [element] = type_arguments(arguments)[..] else {
                     return Err(unsupported(ty));
                 };
+                if let Some((name, arguments)) = last_segment(element) {
+                    if name == "Option" {
+                        let [inner] = type_arguments(arguments)[..] else {
+                            return Err(unsupported(ty));
+                        };
+                        let inner = element_type(ty, inner, ValueType::File)?;
+                        return Ok(ValueType::List(inner.optional()));
+                    }
+                }
                 let element = element_type(ty, element, ValueType::File)?;
                 Ok(ValueType::List(element))
             }
@@ -105,6 +118,10 @@ impl ValueType {
                     ::containerflow::__private::BTreeMap<::containerflow::__private::String, #element>
                 }
             }
+            ValueType::Optional(inner) => {
+                let inner = inner.rust_type(span);
+                quote_spanned!(span=> ::containerflow::__private::Option<#inner>)
+            }
         }
     }
 
@@ -118,6 +135,10 @@ impl ValueType {
             ValueType::Map(element) => {
                 let element = element.runtime_variant();
                 quote!(Map(&#element))
+            }
+            ValueType::Optional(inner) => {
+                let inner = inner.runtime_variant();
+                quote!(Optional(&#inner))
             }
             ValueType::String => quote!(String),
             ValueType::Int => quote!(Int),
@@ -153,10 +174,29 @@ impl ValueType {
             ValueType::Duration => &ValueType::Duration,
             ValueType::File => &ValueType::File,
             ValueType::Dir => &ValueType::Dir,
-            ValueType::List(_) | ValueType::Map(_) => {
-                unreachable!("collections are never elements")
+            ValueType::List(_) | ValueType::Map(_) | ValueType::Optional(_) => {
+                unreachable!("collections and optional values are never elements")
             }
         }
+    }
+
+    /// Returns the optional form of a scalar or `File` element type.
+    fn optional(&self) -> &'static ValueType {
+        match self {
+            ValueType::String => &ValueType::Optional(&ValueType::String),
+            ValueType::Int => &ValueType::Optional(&ValueType::Int),
+            ValueType::Float => &ValueType::Optional(&ValueType::Float),
+            ValueType::Bool => &ValueType::Optional(&ValueType::Bool),
+            ValueType::Datetime => &ValueType::Optional(&ValueType::Datetime),
+            ValueType::Duration => &ValueType::Optional(&ValueType::Duration),
+            ValueType::File => &ValueType::Optional(&ValueType::File),
+            _ => unreachable!("only scalars and files are optional elements"),
+        }
+    }
+
+    /// Returns true for a list whose elements are optional.
+    pub fn has_optional_elements(self) -> bool {
+        matches!(self, ValueType::List(ValueType::Optional(_)))
     }
 }
 
@@ -243,6 +283,7 @@ fn hint(ty: &Type) -> Option<&'static str> {
         "Path" | "PathBuf" => Some("`File` or `Dir`"),
         "HashMap" | "IndexMap" => Some("`BTreeMap<String, T>`"),
         "VecDeque" | "HashSet" | "BTreeSet" => Some("`Vec<T>`"),
+        "Option" => Some("a required value; only the elements of a `Vec` input can be `Option`"),
         _ => None,
     }
 }

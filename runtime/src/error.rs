@@ -417,6 +417,18 @@ pub enum Error {
         signal: &'static str,
     },
 
+    /// A map's minimum success ratio is not a number from 0 to 1.
+    #[error(
+        "map `{node}` has the minimum success ratio {ratio}, which is not a number from 0 to 1; \
+         give the fraction of elements that must succeed, such as 0.9"
+    )]
+    InvalidMapRatio {
+        /// The map node.
+        node: String,
+        /// The ratio given.
+        ratio: f64,
+    },
+
     /// The workflow uses something that the target engine cannot express
     /// with the same meaning, so the export stops instead of changing it.
     #[error(

@@ -34,7 +34,7 @@ mod workflow;
 pub use docker::{DockerExecutor, DockerExecutorBuilder};
 pub use error::Error;
 pub use executor::{Attempt, AttemptDetails, Executor, Job};
-pub use mapping::{MapOptions, Mapped};
+pub use mapping::{Complete, Gathering, MapOptions, Mapped, Partial};
 pub use report::{NodeReport, NodeState, RunReport};
 pub use scheduler::{run_task, run_task_with, Progress, RunOptions};
 pub use spec::{

@@ -6,6 +6,8 @@
 //! element, named `<node>[0]`, `<node>[1]`, ..., and gathers each output of
 //! the task into a list, in input order.
 
+use std::marker::PhantomData;
+
 use crate::task::{Binding, ContainerTask, NodeRef, OutputRef, Source};
 use crate::value::TaskValue;
 use crate::workflow::{Overrides, Workflow};
@@ -15,36 +17,83 @@ pub(crate) const ELEMENT_NODE: usize = usize::MAX;
 
 /// The output handles of a map node, one per declared output of the task.
 ///
-/// Each handle is gathered into a list with [`gather`](Self::gather).
+/// Each handle is gathered into a list with [`gather`](Self::gather). `G`
+/// says what the list holds: [`Complete`] when every element must succeed,
+/// [`Partial`] when the map was given a minimum success ratio.
 #[derive(Debug, Clone, Copy)]
-pub struct Mapped<R> {
+pub struct Mapped<R, G = Complete> {
     refs: R,
+    gathering: PhantomData<G>,
 }
 
-impl<R> Mapped<R> {
+impl<R, G: Gathering> Mapped<R, G> {
     /// Returns the list of one output over all elements, in input order, to
-    /// bind to a `Vec<U>` input downstream or to read from the report.
+    /// bind to an input of the same list type downstream or to read from the
+    /// report: `Vec<U>` for a [`Complete`] map, `Vec<Option<U>>` with `None`
+    /// at each failed element for a [`Partial`] one.
     ///
     /// # Examples
     ///
     /// ```ignore
     /// let digests: OutputRef<Vec<String>> = mapped.gather(|refs| refs.digest);
     /// ```
-    pub fn gather<U>(&self, field: impl FnOnce(&R) -> OutputRef<U>) -> OutputRef<Vec<U>> {
+    pub fn gather<U: TaskValue>(
+        &self,
+        field: impl FnOnce(&R) -> OutputRef<U>,
+    ) -> OutputRef<G::List<U>> {
         let output = field(&self.refs);
         OutputRef::__new(output.node(), output.index())
     }
 }
 
+/// How a map node gathers its elements' outputs: [`Complete`] or [`Partial`].
+pub trait Gathering: sealed::Sealed {
+    /// The type of one gathered output whose elements have type `U`.
+    type List<U: TaskValue>: TaskValue;
+}
+
+/// Every element must succeed, so a gathered output is a `Vec<U>`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Complete;
+
+/// Some elements may fail, so a gathered output is a `Vec<Option<U>>` that
+/// holds `None` at each failed element.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Partial;
+
+impl Gathering for Complete {
+    type List<U: TaskValue> = Vec<U>;
+}
+
+impl Gathering for Partial {
+    type List<U: TaskValue> = Vec<Option<U>>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Complete {}
+    impl Sealed for super::Partial {}
+}
+
 /// Options of one map call.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use containerflow_runtime::{MapOptions, Overrides};
+///
+/// // At least 90 % of the elements must succeed; each element may take 2 minutes.
+/// let options = MapOptions::new()
+///     .min_success_ratio(0.9)
+///     .overrides(Overrides::new().timeout(Duration::from_secs(120)));
+/// assert_eq!(options.ratio(), Some(0.9));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct MapOptions {
-    /// The fraction of elements, from 0 to 1, that must succeed for the map
-    /// node to succeed. `None`, the default, requires every element.
-    pub min_success_ratio: Option<f64>,
-    /// Settings that replace the task's declared ones for every element.
-    pub overrides: Overrides,
+pub struct MapOptions<G = Complete> {
+    min_success_ratio: Option<f64>,
+    overrides: Overrides,
+    gathering: PhantomData<G>,
 }
 
 impl MapOptions {
@@ -52,19 +101,32 @@ impl MapOptions {
     pub fn new() -> Self {
         MapOptions::default()
     }
+}
 
-    /// Lets the map node succeed when at least `ratio` of its elements do.
-    /// The gathered lists then contain the outputs of the elements that
-    /// succeeded, in input order, and the report lists the failed indices.
-    pub fn min_success_ratio(mut self, ratio: f64) -> Self {
-        self.min_success_ratio = Some(ratio);
-        self
+impl<G> MapOptions<G> {
+    /// Lets the map node succeed when at least `ratio`, from 0 to 1, of its
+    /// elements do. The gathered lists then hold `None` at each failed
+    /// element, and the report names the failed elements and their errors.
+    ///
+    /// A ratio that is not a number from 0 to 1 fails
+    /// [`Workflow::validate`] and every run with [`Error::InvalidMapRatio`](crate::Error::InvalidMapRatio).
+    pub fn min_success_ratio(self, ratio: f64) -> MapOptions<Partial> {
+        MapOptions {
+            min_success_ratio: Some(ratio),
+            overrides: self.overrides,
+            gathering: PhantomData,
+        }
     }
 
     /// Replaces some of the task's declared settings for every element.
     pub fn overrides(mut self, overrides: Overrides) -> Self {
         self.overrides = overrides;
         self
+    }
+
+    /// Returns the minimum success ratio, if one was set.
+    pub fn ratio(&self) -> Option<f64> {
+        self.min_success_ratio
     }
 }
 
@@ -99,24 +161,26 @@ impl Workflow {
         self.map_with(node, task, list, bind, MapOptions::default())
     }
 
-    /// Adds a map node like [`map`](Self::map), with options.
-    pub fn map_with<T, E>(
+    /// Adds a map node like [`map`](Self::map), with options. With a
+    /// minimum success ratio the gathered outputs are lists of `Option`s.
+    pub fn map_with<T, E, G>(
         &mut self,
         node: impl Into<String>,
         task: T,
         list: impl Into<Binding<Vec<E>>>,
         bind: impl FnOnce(OutputRef<E>) -> T::Bindings,
-        options: MapOptions,
-    ) -> Mapped<T::OutputRefs>
+        options: MapOptions<G>,
+    ) -> Mapped<T::OutputRefs, G>
     where
         T: ContainerTask,
         E: TaskValue,
+        G: Gathering,
     {
         let _ = task;
         let element = OutputRef::__new(self.element_ref(), 0);
         let sources = T::binding_sources(bind(element));
         let lists = vec![list.into().__into_source()];
-        self.add_map::<T>(node.into(), sources, lists, options)
+        self.add_map::<T, G>(node.into(), sources, lists, options)
     }
 
     /// Adds a map node over two lists of equal length, zipped: element `i`
@@ -126,18 +190,19 @@ impl Workflow {
     ///
     /// Lists of different lengths fail the node at run time with an error
     /// that names both lengths.
-    pub fn map_zip<T, A, B>(
+    pub fn map_zip<T, A, B, G>(
         &mut self,
         node: impl Into<String>,
         task: T,
         lists: (impl Into<Binding<Vec<A>>>, impl Into<Binding<Vec<B>>>),
         bind: impl FnOnce((OutputRef<A>, OutputRef<B>)) -> T::Bindings,
-        options: MapOptions,
-    ) -> Mapped<T::OutputRefs>
+        options: MapOptions<G>,
+    ) -> Mapped<T::OutputRefs, G>
     where
         T: ContainerTask,
         A: TaskValue,
         B: TaskValue,
+        G: Gathering,
     {
         let _ = task;
         let elements = (
@@ -149,7 +214,7 @@ impl Workflow {
             lists.0.into().__into_source(),
             lists.1.into().__into_source(),
         ];
-        self.add_map::<T>(node.into(), sources, lists, options)
+        self.add_map::<T, G>(node.into(), sources, lists, options)
     }
 
     fn element_ref(&self) -> NodeRef {
@@ -159,13 +224,13 @@ impl Workflow {
         }
     }
 
-    fn add_map<T: ContainerTask>(
+    fn add_map<T: ContainerTask, G: Gathering>(
         &mut self,
         node: String,
         sources: Vec<Source>,
         lists: Vec<Source>,
-        options: MapOptions,
-    ) -> Mapped<T::OutputRefs> {
+        options: MapOptions<G>,
+    ) -> Mapped<T::OutputRefs, G> {
         let id = self.id();
         let sources = sources
             .into_iter()
@@ -178,6 +243,11 @@ impl Workflow {
                 other => other,
             })
             .collect();
+        if let Some(ratio) = options.min_success_ratio {
+            if !(0.0..=1.0).contains(&ratio) {
+                self.invalid_ratio(&node, ratio);
+            }
+        }
         let call = MapCall {
             lists,
             min_success_ratio: options.min_success_ratio,
@@ -185,6 +255,7 @@ impl Workflow {
         let node = self.add_map_node(node, T::spec(), sources, options.overrides, call);
         Mapped {
             refs: T::output_refs(node),
+            gathering: PhantomData,
         }
     }
 }

@@ -10,9 +10,15 @@
 //!         attempt-<n>.json        one attempt: command, image, inputs, outputs, exit code, times
 //!         attempt-<n>.log         the container's output, when the executor saves it
 //! ```
+//!
+//! The records are written by a thread of their own, in the order they are
+//! produced, so no task waits for the disk. A run returns after the last
+//! record is written.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -29,6 +35,28 @@ use crate::workflow::Workflow;
 #[derive(Debug)]
 pub(crate) struct RunRecords {
     dir: PathBuf,
+    writer: Writer,
+}
+
+/// A thread that writes files atomically, in the order they are queued.
+#[derive(Debug)]
+struct Writer {
+    queue: mpsc::Sender<(PathBuf, Vec<u8>)>,
+    thread: JoinHandle<()>,
+}
+
+impl Writer {
+    fn start() -> std::io::Result<Writer> {
+        let (queue, files) = mpsc::channel::<(PathBuf, Vec<u8>)>();
+        let thread = std::thread::Builder::new()
+            .name("containerflow-records".to_owned())
+            .spawn(move || {
+                for (path, bytes) in files {
+                    write_atomically(&path, &bytes);
+                }
+            })?;
+        Ok(Writer { queue, thread })
+    }
 }
 
 /// The facts recorded about one attempt.
@@ -58,11 +86,13 @@ impl RunRecords {
             started.format("%Y%m%dT%H%M%SZ")
         );
         let dir = base.join(name);
-        std::fs::create_dir_all(dir.join("tasks")).map_err(|source| Error::Records {
-            path: dir.clone(),
-            source,
-        })?;
-        let records = RunRecords { dir };
+        let writer = std::fs::create_dir_all(dir.join("tasks"))
+            .and_then(|()| Writer::start())
+            .map_err(|source| Error::Records {
+                path: dir.clone(),
+                source,
+            })?;
+        let records = RunRecords { dir, writer };
         records.write_text("graph.dot", &workflow.to_dot());
         records.write_text("graph.mmd", &workflow.to_mermaid());
         Ok(records)
@@ -71,6 +101,15 @@ impl RunRecords {
     /// Returns the run's directory.
     pub(crate) fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Waits until every queued record is written.
+    pub(crate) fn finish(self) {
+        let RunRecords { writer, .. } = self;
+        drop(writer.queue);
+        if writer.thread.join().is_err() {
+            tracing::warn!("the run records thread panicked; some records may be missing");
+        }
     }
 
     /// Returns the path of the log file of one attempt.
@@ -128,13 +167,20 @@ impl RunRecords {
     }
 
     fn write_text(&self, name: &str, text: &str) {
-        write_atomically(&self.dir.join(name), text.as_bytes());
+        self.queue(self.dir.join(name), text.as_bytes().to_vec());
     }
 
     fn write_json(&self, path: &Path, body: &Json) {
         let mut text = serde_json::to_vec_pretty(body).expect("JSON values always serialize");
         text.push(b'\n');
-        write_atomically(path, &text);
+        self.queue(path.to_owned(), text);
+    }
+
+    fn queue(&self, path: PathBuf, bytes: Vec<u8>) {
+        // The thread stops only when the queue is closed, which takes `self`.
+        if self.writer.queue.send((path, bytes)).is_err() {
+            tracing::warn!("the run records thread stopped; a record was not written");
+        }
     }
 }
 

@@ -50,6 +50,10 @@ pub enum ValueType {
     /// A map from string keys to values of the given type, staged as a
     /// directory with one entry per key.
     Map(&'static ValueType),
+    /// A value of the given type, or none. Only the elements of a list input
+    /// can be optional: a map run with a minimum success ratio gathers its
+    /// outputs as lists that hold none at the failed elements.
+    Optional(&'static ValueType),
 }
 
 impl ValueType {
@@ -68,6 +72,7 @@ impl ValueType {
             ValueType::Dir => "dir",
             ValueType::List(_) => "list",
             ValueType::Map(_) => "map",
+            ValueType::Optional(_) => "optional",
         }
     }
 
@@ -80,7 +85,9 @@ impl ValueType {
     /// is `File` or `Dir`, whose values point into a job's output directory.
     pub fn contains_path(self) -> bool {
         match self {
-            ValueType::List(element) | ValueType::Map(element) => element.contains_path(),
+            ValueType::List(element) | ValueType::Map(element) | ValueType::Optional(element) => {
+                element.contains_path()
+            }
             scalar => scalar.is_path(),
         }
     }
@@ -106,7 +113,7 @@ impl ValueType {
             ValueType::Duration => &ValueType::Duration,
             ValueType::File => &ValueType::File,
             ValueType::Dir => &ValueType::Dir,
-            ValueType::List(_) | ValueType::Map(_) => return None,
+            ValueType::List(_) | ValueType::Map(_) | ValueType::Optional(_) => return None,
         })
     }
 }
@@ -116,6 +123,7 @@ impl fmt::Display for ValueType {
         match self {
             ValueType::List(element) => write!(f, "list of {element}"),
             ValueType::Map(element) => write!(f, "map of string to {element}"),
+            ValueType::Optional(inner) => write!(f, "optional {inner}"),
             scalar => f.write_str(scalar.name()),
         }
     }
@@ -188,6 +196,8 @@ pub enum Value {
     List(Vec<Value>),
     /// A map from string keys to values, sorted by key.
     Map(BTreeMap<String, Value>),
+    /// No value, where an optional one is expected.
+    None,
 }
 
 impl Value {
@@ -214,6 +224,7 @@ impl Value {
             Value::Duration(_) => ValueType::Duration,
             Value::File(_) => ValueType::File,
             Value::Dir(_) => ValueType::Dir,
+            Value::None => ValueType::Optional(&ValueType::String),
         }
     }
 
@@ -227,7 +238,9 @@ impl Value {
             (Value::Map(entries), ValueType::Map(element)) => {
                 entries.values().all(|value| value.has_type(*element))
             }
-            (Value::List(_) | Value::Map(_), _) => false,
+            (Value::None, ValueType::Optional(_)) => true,
+            (value, ValueType::Optional(inner)) => value.has_type(*inner),
+            (Value::List(_) | Value::Map(_) | Value::None, _) => false,
             (scalar, ty) => scalar.value_type() == ty,
         }
     }
@@ -235,8 +248,9 @@ impl Value {
     /// Renders a scalar as the text written to its input file and substituted
     /// into commands. A list of scalars renders as `[a,b,c]`, the elements
     /// joined by commas with no quotes or spaces, as Flyte renders a list in a
-    /// command. Returns `None` for `File`, `Dir`, a map, and a list with any
-    /// element that has no text form.
+    /// command. No value renders as `null`, the text Flyte writes for it.
+    /// Returns `None` for `File`, `Dir`, a map, and a list with any element
+    /// that has no text form.
     pub fn render(&self) -> Option<String> {
         Some(match self {
             Value::List(elements) => {
@@ -244,6 +258,7 @@ impl Value {
                 format!("[{}]", texts?.join(","))
             }
             Value::Map(_) => return None,
+            Value::None => "null".to_owned(),
             Value::String(text) => text.clone(),
             Value::Int(number) => number.to_string(),
             // `Display` for f64 prints the shortest digits that parse back to
@@ -287,6 +302,7 @@ impl Value {
             ValueType::List(_) | ValueType::Map(_) => {
                 Err("a directory or a file of lines, which is never parsed as one value")
             }
+            ValueType::Optional(_) => Err("a value of a declared type; outputs cannot be optional"),
         }
     }
 }
@@ -302,8 +318,9 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// A Rust type that can be a task input or output.
 ///
 /// Implemented for `String`, `i64`, `f64`, `bool`, `DateTime<Utc>`,
-/// `std::time::Duration`, [`File`] and [`Dir`], and for `Vec<T>` and
-/// `BTreeMap<String, T>` of those. Only lists of scalars or `File` and maps of
+/// `std::time::Duration`, [`File`] and [`Dir`], for `Vec<T>` and
+/// `BTreeMap<String, T>` of those, and for `Option<T>`, the element type of a
+/// partially gathered map output. Only lists of scalars or `File` and maps of
 /// scalars can be staged; the others fail at run time with
 /// [`Error::UnsupportedType`](crate::Error::UnsupportedType).
 pub trait TaskValue: Clone + fmt::Debug + Send + Sync + 'static {
@@ -358,6 +375,21 @@ impl<T: TaskValue> TaskValue for Vec<T> {
         match value {
             Value::List(elements) => elements.into_iter().map(T::from_value).collect(),
             _ => None,
+        }
+    }
+}
+
+impl<T: TaskValue> TaskValue for Option<T> {
+    const TYPE: ValueType = ValueType::Optional(&T::TYPE);
+
+    fn into_value(self) -> Value {
+        self.map_or(Value::None, TaskValue::into_value)
+    }
+
+    fn from_value(value: Value) -> Option<Self> {
+        match value {
+            Value::None => Some(None),
+            value => T::from_value(value).map(Some),
         }
     }
 }

@@ -50,6 +50,7 @@ pub struct Workflow {
 enum Problem {
     DuplicateNode(String),
     ForeignOutput { node: String, input: &'static str },
+    InvalidMapRatio { node: String, ratio: f64 },
 }
 
 /// A task call in the graph.
@@ -222,7 +223,8 @@ impl Workflow {
     ///
     /// Returns the first problem found: a repeated node name
     /// ([`Error::DuplicateNode`]), an input bound to another workflow's output
-    /// ([`Error::ForeignOutput`]) or a cycle ([`Error::Cycle`]).
+    /// ([`Error::ForeignOutput`]), a map's success ratio outside 0 to 1
+    /// ([`Error::InvalidMapRatio`]) or a cycle ([`Error::Cycle`]).
     pub fn validate(&self) -> Result<(), Error> {
         match self.problems.first().cloned() {
             Some(Problem::DuplicateNode(node)) => {
@@ -236,6 +238,9 @@ impl Workflow {
                     node,
                     input: input.to_owned(),
                 })
+            }
+            Some(Problem::InvalidMapRatio { node, ratio }) => {
+                return Err(Error::InvalidMapRatio { node, ratio })
             }
             None => {}
         }
@@ -265,6 +270,13 @@ impl Workflow {
             names.push(first);
         }
         names.join(" -> ")
+    }
+
+    pub(crate) fn invalid_ratio(&mut self, node: &str, ratio: f64) {
+        self.problems.push(Problem::InvalidMapRatio {
+            node: node.to_owned(),
+            ratio,
+        });
     }
 
     pub(crate) fn id(&self) -> u64 {

@@ -179,6 +179,9 @@ fn input_segment(
             return Err(path_input_message(name, text, ty, input_dir));
         }
         Some(ValueType::Map(_)) => return Err(map_input_message(name, text, input_dir)),
+        Some(ty) if ty.has_optional_elements() => {
+            return Err(optional_list_message(name, text, input_dir))
+        }
         _ => {}
     }
     let quoting = match (context, role) {
@@ -236,6 +239,14 @@ fn map_input_message(name: &str, text: &str, input_dir: &str) -> String {
     format!(
         "input `{name}` is a map, which has no text form: read the file of each key in \
          `{input_dir}/{name}/` instead of using `{text}`"
+    )
+}
+
+fn optional_list_message(name: &str, text: &str, input_dir: &str) -> String {
+    format!(
+        "input `{name}` is a list with optional elements, which has no text form that tells a \
+         missing element from the text `null`: read the elements from `{input_dir}/{name}/0`, \
+         `{input_dir}/{name}/1`, ..., or `inputs.json`, instead of using `{text}`"
     )
 }
 

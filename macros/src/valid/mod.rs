@@ -15,6 +15,7 @@ pub use pod::{SANDBOX_LABEL, SANDBOX_TEMPLATE};
 
 use crate::ast::{Params, Task};
 use crate::errors::Errors;
+use crate::types::ValueType;
 
 /// The name of the file a container writes to report a failure.
 const ERROR_FILE: &str = "_ERROR";
@@ -33,6 +34,7 @@ pub fn check<'a>(task: &'a Task, errors: &mut Errors) -> Checked<'a> {
     check_name_and_image(task, errors);
     check_params(&task.inputs, "input", errors);
     check_params(&task.outputs, "output", errors);
+    check_optional_outputs(task, errors);
     check_error_output(task, errors);
     dirs::check(task, errors);
     env::check(task, errors);
@@ -70,6 +72,25 @@ fn check_params(params: &Params, kind: &str, errors: &mut Errors) {
                  generated code"
             );
             errors.push_at(param.ident.span(), message);
+        }
+    }
+}
+
+/// Rejects outputs with optional elements: a container cannot write a
+/// missing element, only a map with a success ratio gathers one.
+fn check_optional_outputs(task: &Task, errors: &mut Errors) {
+    for output in &task.outputs.items {
+        if output
+            .value_type
+            .is_some_and(ValueType::has_optional_elements)
+        {
+            let message = format!(
+                "output `{}` cannot have optional elements, a container writes every element it \
+                 returns\nhelp: declare it as `Vec<T>`; lists with missing elements come only \
+                 from a map with a minimum success ratio",
+                output.name
+            );
+            errors.push_spanned(&output.ty, message);
         }
     }
 }

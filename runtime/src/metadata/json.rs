@@ -18,6 +18,7 @@ pub(super) fn encode(document: &BTreeMap<String, Node>) -> Vec<u8> {
 
 fn to_json(node: &Node) -> Json {
     match node {
+        Node::Null => Json::Null,
         Node::Bool(flag) => Json::Bool(*flag),
         Node::Integer(number) => match (i64::try_from(*number), u64::try_from(*number)) {
             (Ok(signed), _) => Json::from(signed),

@@ -123,6 +123,8 @@ impl<'a> InputsMetadata<'a> {
 /// A value of the JSON and YAML documents, with the types both formats share.
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
+    /// No value: `null` in both formats.
+    Null,
     Bool(bool),
     /// An integer, wide enough for an `i64` input and for `u64` nanoseconds.
     Integer(i128),
@@ -136,6 +138,7 @@ enum Node {
 impl Node {
     fn from_value(value: &Value, container_path: &str) -> Node {
         match value {
+            Value::None => Node::Null,
             Value::String(text) => Node::String(text.clone()),
             Value::Int(number) => Node::Integer((*number).into()),
             Value::Float(number) => Node::Float(*number),

@@ -9,7 +9,7 @@ use prost::Message;
 use crate::flyteidl::core::blob_type::BlobDimensionality;
 use crate::flyteidl::core::primitive::Value as Primitive;
 use crate::flyteidl::core::scalar::Value as Scalar;
-use crate::flyteidl::core::{Blob, Literal, LiteralMap};
+use crate::flyteidl::core::{Blob, Literal, LiteralMap, Void};
 use crate::value::Value;
 
 const NANOS_PER_SECOND: u32 = 1_000_000_000;
@@ -28,6 +28,7 @@ pub(super) fn encode<'a>(inputs: impl Iterator<Item = (&'a str, &'a Value, &'a s
 /// elements of a list or map are at `<container_path>/<index or key>`.
 fn literal(value: &Value, container_path: &str) -> Literal {
     match value {
+        Value::None => Literal::scalar(Scalar::NoneType(Void {})),
         Value::String(text) => Literal::primitive(Primitive::StringValue(text.clone())),
         Value::Int(number) => Literal::primitive(Primitive::Integer(*number)),
         Value::Float(number) => Literal::primitive(Primitive::FloatValue(*number)),

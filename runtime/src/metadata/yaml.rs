@@ -72,6 +72,7 @@ fn push_indent(text: &mut String, indent: usize) {
 
 fn push_scalar(text: &mut String, node: &Node) {
     match node {
+        Node::Null => text.push_str("null"),
         Node::Bool(flag) => text.push_str(if *flag { "true" } else { "false" }),
         Node::Integer(number) => text.push_str(&number.to_string()),
         Node::Float(number) => text.push_str(&float_text(*number)),

@@ -1,5 +1,7 @@
 //! The jobs of map nodes: one per element, gathered in input order.
 
+use std::sync::atomic::AtomicU32;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::error::Error;
@@ -12,6 +14,8 @@ pub(super) struct MapState {
     pub(super) lists: Vec<Vec<Value>>,
     /// The state of each element once it has finished.
     pub(super) results: Vec<Option<NodeState>>,
+    /// The number of the attempt each element is on, 0 before its first.
+    pub(super) attempts: Vec<Arc<AtomicU32>>,
     /// The number of elements that have not finished.
     pub(super) remaining: usize,
     pub(super) started: Instant,
@@ -32,6 +36,7 @@ impl MapState {
         Ok(MapState {
             lists,
             results: (0..count).map(|_| None).collect(),
+            attempts: (0..count).map(|_| Arc::default()).collect(),
             remaining: count,
             started: Instant::now(),
         })
@@ -47,9 +52,10 @@ impl MapState {
         self.lists[list][index].clone()
     }
 
-    /// Gathers the outputs of the elements that succeeded, one list per
-    /// output, in input order. Fails when fewer elements succeeded than
-    /// `min_success_ratio` requires, or any failed without a ratio.
+    /// Gathers the outputs of the elements, one list per output, in input
+    /// order. Fails when fewer elements succeeded than `min_success_ratio`
+    /// requires, or any failed without a ratio. With a ratio, a failed
+    /// element's place in each list holds [`Value::None`].
     pub(super) fn gather(
         &self,
         node: &str,
@@ -65,12 +71,16 @@ impl MapState {
                     for (list, value) in gathered.iter_mut().zip(outputs) {
                         list.push(value.clone());
                     }
+                    continue;
                 }
                 Some(NodeState::Failed { error, .. }) => {
-                    failed += 1;
                     summary.push_str(&format!("\n  [{index}] {error}"));
                 }
-                _ => failed += 1,
+                _ => {}
+            }
+            failed += 1;
+            for list in &mut gathered {
+                list.push(Value::None);
             }
         }
         let total = self.len();
@@ -163,11 +173,12 @@ mod tests {
     }
 
     #[test]
-    fn ratio_met_keeps_successes() {
-        let mut state = MapState::new("m", vec![vec![Value::Int(0); 2]]).unwrap();
-        state.results = vec![succeeded(10), failed()];
+    fn ratio_met_marks_failures_missing() {
+        let mut state = MapState::new("m", vec![vec![Value::Int(0); 3]]).unwrap();
+        state.results = vec![failed(), succeeded(11), succeeded(12)];
         let gathered = state.gather("m", 1, Some(0.5)).unwrap();
-        assert_eq!(gathered, [Value::List(vec![Value::Int(10)])]);
+        let expected = Value::List(vec![Value::None, Value::Int(11), Value::Int(12)]);
+        assert_eq!(gathered, [expected]);
         assert!(state.gather("m", 1, Some(0.75)).is_err());
     }
 }

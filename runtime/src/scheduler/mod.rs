@@ -9,6 +9,7 @@ mod signals;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -87,6 +88,13 @@ impl Workflow {
         };
         run.write_record(status);
         let report = run.into_report();
+        if let Some(records) = records {
+            // Joining the writer thread blocks, so it waits on a blocking thread.
+            let finished = tokio::task::spawn_blocking(move || records.finish()).await;
+            if finished.is_err() {
+                tracing::warn!("waiting for the run records failed; some may be missing");
+            }
+        }
         tracing::info!(
             workflow = %self.name(),
             status,
@@ -174,7 +182,6 @@ impl<'w> Run<'w> {
                     (index, Some(element))
                 } else if let Some(index) = self.ready.pop_front() {
                     if self.workflow.graph()[index].map.is_some() {
-                        self.progress.started();
                         if self.start_map(index) && self.options.fail_fast {
                             let name = self.workflow.graph()[index].name.clone();
                             stop = Some(Stop::FailFast(name));
@@ -187,17 +194,17 @@ impl<'w> Run<'w> {
                 };
                 let job = self.job(index, element);
                 let records = self.records;
-                // An element counts its attempts on its own, not in its map node's counter.
-                let node_attempts = match element {
-                    Some(_) => None,
-                    None => {
-                        self.progress.started();
-                        Some(&self.attempts[index.index()])
-                    }
-                };
+                self.progress.started();
+                // An element counts its attempts in its map's state, not in
+                // its map node's counter.
+                let node_attempts = &self.attempts[index.index()];
+                let element_attempts = element.map(|element| {
+                    let map = self.maps[index.index()].as_ref();
+                    let map = map.expect("an element runs only while its map node runs");
+                    Arc::clone(&map.attempts[element])
+                });
                 running.push(async move {
-                    let own_attempts = AtomicU32::new(0);
-                    let attempts = node_attempts.unwrap_or(&own_attempts);
+                    let attempts = element_attempts.as_deref().unwrap_or(node_attempts);
                     let outcome =
                         run_attempts(executor, job, attempts, records, index.index()).await;
                     (index, element, outcome)
@@ -292,6 +299,7 @@ impl<'w> Run<'w> {
             Err(error) => return self.finish(index, NodeOutcome::failed(error)),
         };
         tracing::info!(task = %node.name, elements = state.len(), "map started");
+        self.progress.add_elements(state.len());
         if state.len() == 0 {
             let outputs = vec![Value::List(Vec::new()); node.spec.outputs.len()];
             return self.finish(index, NodeOutcome::succeeded(outputs));
@@ -319,6 +327,8 @@ impl<'w> Run<'w> {
             }
         });
         map.remaining -= 1;
+        let element_failed = matches!(map.results[element], Some(NodeState::Failed { .. }));
+        self.progress.finished(element_failed);
         if map.remaining > 0 {
             return false;
         }
@@ -344,7 +354,11 @@ impl<'w> Run<'w> {
                 self.states[index.index()] = Some(NodeState::Failed { error, elapsed });
             }
         }
-        self.progress.finished(failed);
+        if self.workflow.graph()[index].map.is_some() {
+            self.progress.finished_map(failed);
+        } else {
+            self.progress.finished(failed);
+        }
         failed
     }
 
@@ -418,20 +432,20 @@ impl<'w> Run<'w> {
         for (index, map) in self.maps.iter().enumerate() {
             let Some(map) = map else { continue };
             let node = &graph[NodeIndex::new(index)];
-            nodes.extend(
-                map.results
-                    .iter()
-                    .enumerate()
-                    .map(|(element, state)| NodeSummary {
-                        name: element_name(&node.name, element),
-                        task: node.spec.name,
-                        element: Some(element),
-                        // NOTE: an element's attempts are counted in its own job only,
-                        // so the record shows 0 and `pending` until the element finishes.
-                        attempts: 0,
-                        state: state.as_ref(),
-                    }),
-            );
+            // An element that never finished shares its map's cancellation.
+            let cancelled = match &self.states[index] {
+                Some(state @ NodeState::Cancelled { .. }) => Some(state),
+                _ => None,
+            };
+            nodes.extend(map.results.iter().zip(&map.attempts).enumerate().map(
+                |(element, (state, attempts))| NodeSummary {
+                    name: element_name(&node.name, element),
+                    task: node.spec.name,
+                    element: Some(element),
+                    attempts: attempts.load(Ordering::SeqCst),
+                    state: state.as_ref().or(cancelled),
+                },
+            ));
         }
         let finished = (status != "running").then(Utc::now);
         records.write_run(&RunSummary {

@@ -9,6 +9,8 @@ use super::options::Progress;
 
 /// Counts of tasks by state, drawn as a bar on standard error when it is a
 /// terminal; otherwise it draws nothing and the log lines tell the progress.
+/// Each element of a map counts as a task, and so does the map node, which
+/// is done when all its elements are.
 pub(super) struct ProgressDisplay {
     bar: Option<ProgressBar>,
     running: u64,
@@ -48,6 +50,23 @@ impl ProgressDisplay {
 
     pub(super) fn finished(&mut self, failed: bool) {
         self.running -= 1;
+        self.failed += u64::from(failed);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        self.redraw();
+    }
+
+    /// Adds the elements of a map node that started to the total.
+    pub(super) fn add_elements(&mut self, count: usize) {
+        if let Some(bar) = &self.bar {
+            bar.inc_length(count as u64);
+        }
+    }
+
+    /// Counts a map node as done once its elements are; its elements were
+    /// counted as they ran.
+    pub(super) fn finished_map(&mut self, failed: bool) {
         self.failed += u64::from(failed);
         if let Some(bar) = &self.bar {
             bar.inc(1);

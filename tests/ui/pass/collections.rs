@@ -14,6 +14,8 @@ container_task! {
             files: Vec<File>,
             limits: BTreeMap<String, f64>,
             flags: std::collections::BTreeMap<std::string::String, bool>,
+            partial: Vec<Option<i64>>,
+            reports: Vec<std::option::Option<File>>,
         },
         outputs = { lines: Vec<String>, sizes: BTreeMap<String, i64> },
         command = ["/bin/sh", "-c", "echo {{.inputs.words}} '{{.inputs.counts}}' > /var/outputs/lines"],
@@ -31,6 +33,8 @@ fn main() {
             ValueType::List(&ValueType::File),
             ValueType::Map(&ValueType::Float),
             ValueType::Map(&ValueType::Bool),
+            ValueType::List(&ValueType::Optional(&ValueType::Int)),
+            ValueType::List(&ValueType::Optional(&ValueType::File)),
         ]
     );
     assert_eq!(spec.outputs[1].ty, ValueType::Map(&ValueType::Int));
@@ -45,6 +49,8 @@ fn main() {
             files: Vec::<File>::new().into(),
             limits: BTreeMap::from([("cpu".to_owned(), 0.5)]).into(),
             flags: BTreeMap::new().into(),
+            partial: vec![Some(1), None].into(),
+            reports: vec![None, Some(File::new("report.txt"))].into(),
         },
     );
     workflow.add(
@@ -56,6 +62,8 @@ fn main() {
             files: Vec::new().into(),
             limits: BTreeMap::new().into(),
             flags: BTreeMap::new().into(),
+            partial: Vec::new().into(),
+            reports: Vec::new().into(),
         },
     );
 }

@@ -1,6 +1,8 @@
 //! Map nodes under the in-memory executor: order, limits, empty lists,
 //! failed elements and zipped lists.
 
+use std::time::Duration;
+
 use super::*;
 use crate::mapping::MapOptions;
 
@@ -75,7 +77,7 @@ async fn failed_elements_fail_map() {
 }
 
 #[tokio::test]
-async fn ratio_keeps_successful_elements() {
+async fn ratio_marks_failed_elements_missing() {
     let mut workflow = Workflow::new("map_ratio");
     let options = MapOptions::new().min_success_ratio(0.75);
     let mapped = workflow.map_with(
@@ -92,7 +94,10 @@ async fn ratio_keeps_successful_elements() {
         .unwrap();
 
     assert!(report.is_success());
-    assert_eq!(report.output(&sums).unwrap(), [2, 4, 5]);
+    assert_eq!(
+        report.output(&sums).unwrap(),
+        [Some(2), None, Some(4), Some(5)]
+    );
     let failed: Vec<&str> = report
         .elements()
         .iter()
@@ -146,4 +151,72 @@ async fn zipped_lists_pair_elements() {
         "{error}"
     );
     assert!(mismatched.is_err());
+}
+
+#[tokio::test]
+async fn records_count_each_elements_attempts() {
+    let base = tempfile::tempdir().unwrap();
+    let mut workflow = Workflow::new("map_recorded");
+    let retry_once = Overrides::new().retries(1).retry_delay(Duration::ZERO);
+    let options = MapOptions::new()
+        .min_success_ratio(0.5)
+        .overrides(retry_once);
+    workflow.map_with(
+        "plus_one",
+        Add,
+        vec![1, -2, 3],
+        |n| add_element(n, 1),
+        options,
+    );
+    let run_options = quiet().records(Some(base.path().to_owned()));
+    let report = workflow
+        .run_with(&Adder::default(), &run_options)
+        .await
+        .unwrap();
+    assert!(report.is_success());
+
+    let run_dir = std::fs::read_dir(base.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("run.json")).unwrap()).unwrap();
+    let nodes = run["nodes"].as_array().unwrap();
+    let summary: Vec<(&str, Option<u64>, u64, &str)> = nodes
+        .iter()
+        .map(|node| {
+            (
+                node["name"].as_str().unwrap(),
+                node["element"].as_u64(),
+                node["attempts"].as_u64().unwrap(),
+                node["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("plus_one", None, 0, "succeeded"),
+            ("plus_one[0]", Some(0), 1, "succeeded"),
+            ("plus_one[1]", Some(1), 2, "failed"),
+            ("plus_one[2]", Some(2), 1, "succeeded"),
+        ]
+    );
+}
+
+#[test]
+fn ratio_outside_zero_to_one_is_rejected() {
+    for ratio in [-0.1, 1.5, f64::NAN] {
+        let mut workflow = Workflow::new("map_bad_ratio");
+        let options = MapOptions::new().min_success_ratio(ratio);
+        workflow.map_with("plus_one", Add, vec![1], |n| add_element(n, 1), options);
+        let error = workflow.validate().unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidMapRatio { ref node, .. } if node == "plus_one"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("from 0 to 1"), "{error}");
+    }
 }

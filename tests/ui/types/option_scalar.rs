@@ -1,0 +1,12 @@
+use containerflow::container_task;
+
+container_task! {
+    pub struct Collect {
+        name = "collect",
+        image = "busybox:1.36",
+        inputs = { n: Option<i64> },
+        command = ["true"],
+    }
+}
+
+fn main() {}
