@@ -141,6 +141,16 @@ container_task! {
     }
 }
 
+container_task! {
+    pub struct Split {
+        name = "split_words",
+        image = "busybox:1.35",
+        inputs = { text: String },
+        outputs = { words: Vec<String> },
+        command = ["/bin/sh", "-c", "mkdir -p /var/outputs/words && echo '{{.inputs.text}}' > /var/outputs/words/0"],
+    }
+}
+
 /// Exports `workflow` and returns the node and reason of its rejection.
 fn rejection(workflow: &Workflow) -> (Option<String>, String) {
     let directory = tempfile::tempdir().unwrap();
@@ -309,4 +319,13 @@ fn file_literal_becomes_required_input() {
         String::from_utf8_lossy(&output.stdout),
         "count__text required\n"
     );
+}
+
+#[test]
+fn rejects_list_output() {
+    let mut workflow = Workflow::new("splitting");
+    workflow.add("split", Split, SplitBindings { text: "a b".into() });
+    let (node, reason) = rejection(&workflow);
+    assert_eq!(node.as_deref(), Some("split"));
+    assert!(reason.contains("output `words`"), "{reason}");
 }

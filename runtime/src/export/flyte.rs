@@ -2,7 +2,7 @@
 //! flytekit's `pyflyte package` writes it and `flytectl register files`
 //! reads it.
 //!
-//! The package holds one admin `TaskSpec` per distinct task, then one
+//! The package contains one admin `TaskSpec` per distinct task, then one
 //! `WorkflowSpec` and one `LaunchPlan`, both named after the workflow. Each
 //! file is `<index>_<name>_<kind>.pb`, where kind is 1 for a task, 2 for a
 //! workflow and 3 for a launch plan, and the index counts from 0 in that
@@ -38,7 +38,7 @@ struct Entity {
     bytes: Vec<u8>,
 }
 
-/// What a package file holds, with the number flytekit puts in its name.
+/// The kind of a package file, with the number flytekit puts in its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Task = 1,
@@ -53,10 +53,10 @@ pub(super) fn export(workflow: &Workflow, path: &Path) -> Result<(), Error> {
 
 /// Builds every file of the package, in registration order.
 fn entities(workflow: &Workflow) -> Result<Vec<Entity>, Error> {
-    let refuse = Refusal::new(workflow);
+    let reject = Rejection::new(workflow);
     let mut entities = Vec::new();
-    for (spec, node) in task::distinct_specs(workflow, &refuse)? {
-        let template = task::template(spec, node, &refuse)?;
+    for (spec, node) in task::distinct_specs(workflow, &reject)? {
+        let template = task::template(spec, node, &reject)?;
         let bytes = crate::flyteidl::admin::TaskSpec {
             template: Some(template),
         }
@@ -67,7 +67,7 @@ fn entities(workflow: &Workflow) -> Result<Vec<Entity>, Error> {
             bytes,
         });
     }
-    let (template, launch_plan) = graph::workflow_and_launch_plan(workflow, &refuse)?;
+    let (template, launch_plan) = graph::workflow_and_launch_plan(workflow, &reject)?;
     let name = workflow.name().to_owned();
     let spec = crate::flyteidl::admin::WorkflowSpec {
         template: Some(template),
@@ -86,13 +86,13 @@ fn entities(workflow: &Workflow) -> Result<Vec<Entity>, Error> {
 }
 
 /// Builds [`Error::Unexportable`] for one workflow.
-struct Refusal<'a> {
+struct Rejection<'a> {
     workflow: &'a str,
 }
 
-impl<'a> Refusal<'a> {
+impl<'a> Rejection<'a> {
     fn new(workflow: &'a Workflow) -> Self {
-        Refusal {
+        Rejection {
             workflow: workflow.name(),
         }
     }

@@ -16,7 +16,7 @@ use std::time::SystemTime;
 use petgraph::graph::NodeIndex;
 
 use super::task::{check_user, literal_type, protobuf_duration, resources, variables};
-use super::Refusal;
+use super::Rejection;
 use crate::error::Error;
 use crate::flyteidl::admin::{
     Annotations, Labels, LaunchPlan, LaunchPlanClosure, LaunchPlanMetadata, LaunchPlanSpec,
@@ -34,6 +34,7 @@ use crate::flyteidl::workflow::{
     OutputReference, TaskNode, TaskNodeOverrides, WorkflowMetadata, WorkflowMetadataDefaults,
     WorkflowTemplate,
 };
+use crate::mapping::MapCall;
 use crate::spec::ParamSpec;
 use crate::task::Source;
 use crate::value::{Value, ValueType};
@@ -42,13 +43,14 @@ use crate::workflow::{self as graph, Workflow};
 /// Node ids that Flyte reserves for the start and the end of a workflow.
 const RESERVED_IDS: [&str; 2] = ["start-node", "end-node"];
 
-/// Flyte's node ids are Kubernetes DNS labels of at most 63 characters.
+/// The longest name kept as an id: flytekit replaces a name of 63 characters
+/// or more by a hash and its end, because ids are DNS labels.
 const MAX_ID_LENGTH: usize = 62;
 
 /// A workflow input made from a literal input of a node.
 struct WorkflowInput {
     ty: ValueType,
-    /// The launch plan's default; `None` for a host path, which a launch must replace.
+    /// The launch plan's default, or `None` for a host path, which a launch must replace.
     default: Option<Literal>,
 }
 
@@ -62,9 +64,9 @@ struct Interface {
 /// Builds the workflow template and its default launch plan.
 pub(super) fn workflow_and_launch_plan(
     workflow: &Workflow,
-    refuse: &Refusal<'_>,
+    reject: &Rejection<'_>,
 ) -> Result<(WorkflowTemplate, LaunchPlan), Error> {
-    let ids = node_ids(workflow, refuse)?;
+    let ids = node_ids(workflow, reject)?;
     let mut interface = Interface::default();
     let mut nodes = Vec::new();
     for index in workflow.graph().node_indices() {
@@ -72,12 +74,12 @@ pub(super) fn workflow_and_launch_plan(
             workflow,
             ids: &ids,
             index,
-            refuse,
+            reject,
         };
         nodes.push(node.build(&mut interface)?);
     }
-    let template = template(workflow, nodes, &interface, refuse)?;
-    let launch_plan = launch_plan(workflow.name(), &interface, refuse)?;
+    let template = template(workflow, nodes, &interface, reject)?;
+    let launch_plan = launch_plan(workflow.name(), &interface, reject)?;
     Ok((template, launch_plan))
 }
 
@@ -86,16 +88,17 @@ pub(super) fn workflow_and_launch_plan(
 ///
 /// # Errors
 ///
-/// Rejects a name that flytekit would change in any other way (upper case,
-/// other characters, a leading or trailing separator, 63 characters or more),
-/// so that an id always reads as the node name, and two names with the same id.
-fn node_ids(workflow: &Workflow, refuse: &Refusal<'_>) -> Result<Vec<String>, Error> {
+/// Rejects two names with the same id, and a name that flytekit would
+/// change in any other way: upper case, other characters, a leading or
+/// trailing separator, or 63 characters or more. So an id always reads as
+/// the node name.
+fn node_ids(workflow: &Workflow, reject: &Rejection<'_>) -> Result<Vec<String>, Error> {
     let mut ids: Vec<String> = Vec::new();
     for node in workflow.graph().node_weights() {
-        let id = node_id(&node.name).map_err(|reason| refuse.node(&node.name, reason))?;
+        let id = node_id(&node.name).map_err(|reason| reject.node(&node.name, reason))?;
         if let Some(position) = ids.iter().position(|other| *other == id) {
             let other = &workflow.graph()[NodeIndex::new(position)].name;
-            return Err(refuse.node(
+            return Err(reject.node(
                 &node.name,
                 format!("its Flyte node id `{id}` is also the id of node `{other}`; rename one"),
             ));
@@ -139,7 +142,7 @@ struct Builder<'a> {
     workflow: &'a Workflow,
     ids: &'a [String],
     index: NodeIndex,
-    refuse: &'a Refusal<'a>,
+    reject: &'a Rejection<'a>,
 }
 
 impl Builder<'_> {
@@ -149,11 +152,11 @@ impl Builder<'_> {
 
     fn build(&self, interface: &mut Interface) -> Result<Node, Error> {
         let node = self.node();
-        let refuse = |reason: String| self.refuse.node(&node.name, reason);
+        let reject = |reason: String| self.reject.node(&node.name, reason);
         let settings = node.overrides.apply(node.spec.settings);
-        check_user(settings.user).map_err(refuse)?;
+        check_user(settings.user).map_err(reject)?;
         if let Some((name, _)) = node.overrides.extra_env().first() {
-            return Err(refuse(format!(
+            return Err(reject(format!(
                 "the call adds the environment variable `{name}`, and a Flyte task node cannot \
                  override a task's environment; declare the variable in the task"
             )));
@@ -190,44 +193,59 @@ impl Builder<'_> {
                 target: Some(node::Target::TaskNode(task)),
             });
         };
-        if let Some(ratio) = map.min_success_ratio.filter(|ratio| *ratio < 1.0) {
-            // TODO: export a minimum success ratio once optional values are
-            // exported, because Flyte then gathers lists of optional outputs.
-            return Err(refuse(format!(
-                "it maps with a minimum success ratio of {ratio}, which is not exported to \
-                 Flyte yet; remove the ratio to require every element"
-            )));
-        }
-        // flytekit writes the sub-node of an array node with the task's
-        // name as its id, the bindings of the array node, and no overrides
-        // unless the call has some.
-        let sub_node = Node {
-            id: node_id(node.spec.name).map_err(|reason| {
-                refuse(format!(
-                    "the task name is the id of its Flyte array sub-node: {reason}"
-                ))
-            })?,
-            metadata: Some(metadata.clone()),
-            inputs: inputs.clone(),
-            upstream_node_ids: Vec::new(),
-            target: Some(node::Target::TaskNode(TaskNode {
-                reference,
-                overrides: overrides.resources.is_some().then_some(overrides),
-            })),
-        };
-        let array = ArrayNode {
-            node: Some(Box::new(sub_node)),
-            success_criteria: Some(array_node::SuccessCriteria::MinSuccessRatio(1.0)),
-            execution_mode: array_node::ExecutionMode::MinimalState.into(),
-            is_original_sub_node_interface: Some(true),
-            data_mode: array_node::DataMode::IndividualInputFiles.into(),
-        };
+        let array = self.array_node(map, &metadata, &inputs, reference, overrides)?;
         Ok(Node {
             id,
             metadata: Some(metadata),
             inputs,
             upstream_node_ids: upstream,
             target: Some(node::Target::ArrayNode(Box::new(array))),
+        })
+    }
+
+    /// Builds the array node of a map node, whose sub-node calls the task
+    /// with the map node's bindings.
+    fn array_node(
+        &self,
+        map: &MapCall,
+        metadata: &NodeMetadata,
+        inputs: &[Binding],
+        reference: Option<task_node::Reference>,
+        overrides: TaskNodeOverrides,
+    ) -> Result<ArrayNode, Error> {
+        let node = self.node();
+        if let Some(ratio) = map.min_success_ratio.filter(|ratio| *ratio < 1.0) {
+            // TODO: export a minimum success ratio once optional values are
+            // exported, because Flyte then gathers lists of optional outputs.
+            let reason = format!(
+                "it maps with a minimum success ratio of {ratio}, which is not exported to \
+                 Flyte yet; remove the ratio to require every element"
+            );
+            return Err(self.reject.node(&node.name, reason));
+        }
+        // flytekit writes the sub-node of an array node with the task's
+        // name as its id, the bindings of the array node, and no overrides
+        // unless the call has some.
+        let sub_node = Node {
+            id: node_id(node.spec.name).map_err(|reason| {
+                let reason =
+                    format!("the task name is the id of its Flyte array sub-node: {reason}");
+                self.reject.node(&node.name, reason)
+            })?,
+            metadata: Some(metadata.clone()),
+            inputs: inputs.to_vec(),
+            upstream_node_ids: Vec::new(),
+            target: Some(node::Target::TaskNode(TaskNode {
+                reference,
+                overrides: overrides.resources.is_some().then_some(overrides),
+            })),
+        };
+        Ok(ArrayNode {
+            node: Some(Box::new(sub_node)),
+            success_criteria: Some(array_node::SuccessCriteria::MinSuccessRatio(1.0)),
+            execution_mode: array_node::ExecutionMode::MinimalState.into(),
+            is_original_sub_node_interface: Some(true),
+            data_mode: array_node::DataMode::IndividualInputFiles.into(),
         })
     }
 
@@ -286,7 +304,7 @@ impl Builder<'_> {
             // NOTE: flytekit 1.16 writes no array node with an input that is
             // the same for every element, and Flyte's backend would split such
             // an input that is itself a list, so it is not exported.
-            return Err(self.refuse.node(
+            return Err(self.reject.node(
                 &node.name,
                 format!(
                     "input `{}` of the mapped task is the same for every element, and a \
@@ -307,13 +325,13 @@ impl Builder<'_> {
         value: &Value,
     ) -> Result<(), Error> {
         let node = &self.node().name;
-        literal_type(ty).map_err(|reason| self.refuse.node(node, reason))?;
+        literal_type(ty).map_err(|reason| self.reject.node(node, reason))?;
         let input = WorkflowInput {
             ty,
             default: literal(value),
         };
         if interface.inputs.insert(name.to_owned(), input).is_some() {
-            return Err(self.refuse.node(
+            return Err(self.reject.node(
                 node,
                 format!(
                     "two literal inputs make the same workflow input `{name}`; rename the node"
@@ -323,7 +341,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Adds every output of the node as a workflow output; a map node's
+    /// Adds every output of the node as a workflow output. A map node's
     /// outputs are lists.
     fn add_outputs(&self, interface: &mut Interface) -> Result<(), Error> {
         let node = self.node();
@@ -331,7 +349,7 @@ impl Builder<'_> {
         for param in node.spec.outputs {
             let name = format!("{}__{}", node.name, param.name);
             if interface.outputs.iter().any(|(other, _, _)| *other == name) {
-                return Err(self.refuse.node(
+                return Err(self.reject.node(
                     &node.name,
                     format!("two outputs make the same workflow output `{name}`; rename the node"),
                 ));
@@ -391,7 +409,7 @@ fn template(
     workflow: &Workflow,
     nodes: Vec<Node>,
     interface: &Interface,
-    refuse: &Refusal<'_>,
+    reject: &Rejection<'_>,
 ) -> Result<WorkflowTemplate, Error> {
     let inputs = variables(
         interface
@@ -399,14 +417,14 @@ fn template(
             .iter()
             .map(|(name, input)| (name.clone(), input.ty)),
     )
-    .map_err(|reason| refuse.workflow(reason))?;
+    .map_err(|reason| reject.workflow(reason))?;
     let outputs = variables(
         interface
             .outputs
             .iter()
             .map(|(name, ty, _)| (name.clone(), *ty)),
     )
-    .map_err(|reason| refuse.workflow(reason))?;
+    .map_err(|reason| reject.workflow(reason))?;
     Ok(WorkflowTemplate {
         id: Some(Identifier::unversioned(
             ResourceType::Workflow,
@@ -436,11 +454,11 @@ fn template(
 fn launch_plan(
     name: &str,
     interface: &Interface,
-    refuse: &Refusal<'_>,
+    reject: &Rejection<'_>,
 ) -> Result<LaunchPlan, Error> {
     let mut parameters = BTreeMap::new();
     for (input, workflow_input) in &interface.inputs {
-        let ty = literal_type(workflow_input.ty).map_err(|reason| refuse.workflow(reason))?;
+        let ty = literal_type(workflow_input.ty).map_err(|reason| reject.workflow(reason))?;
         let behavior = match &workflow_input.default {
             Some(default) => parameter::Behavior::Default(default.clone()),
             None => parameter::Behavior::Required(true),

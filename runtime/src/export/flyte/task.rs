@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::Refusal;
+use super::Rejection;
 use crate::error::Error;
 use crate::flyteidl::core::blob_type::BlobDimensionality;
 use crate::flyteidl::core::BlobType;
@@ -39,7 +39,7 @@ const PRIMARY_CONTAINER_KEY: &str = "primary_container_name";
 /// registered identifiers would be the same.
 pub(super) fn distinct_specs<'w>(
     workflow: &'w Workflow,
-    refuse: &Refusal<'_>,
+    reject: &Rejection<'_>,
 ) -> Result<Vec<(&'static TaskSpec, &'w str)>, Error> {
     let mut specs: Vec<(&'static TaskSpec, &'w str)> = Vec::new();
     for node in workflow.graph().node_weights() {
@@ -47,7 +47,7 @@ pub(super) fn distinct_specs<'w>(
         match same_name {
             Some((spec, _)) if std::ptr::eq(*spec, node.spec) => {}
             Some((_, first)) => {
-                return Err(refuse.node(
+                return Err(reject.node(
                     &node.name,
                     format!(
                         "it calls a task named `{}`, and node `{first}` calls a different task \
@@ -66,13 +66,14 @@ pub(super) fn distinct_specs<'w>(
 pub(super) fn template(
     spec: &TaskSpec,
     node: &str,
-    refuse: &Refusal<'_>,
+    reject: &Rejection<'_>,
 ) -> Result<TaskTemplate, Error> {
-    check_name(spec, node, refuse)?;
-    check_secrets(spec, node, refuse)?;
-    check_user(spec.settings.user).map_err(|reason| refuse.task(node, spec, reason))?;
-    check_rendering(spec).map_err(|reason| refuse.task(node, spec, reason))?;
-    let interface = interface(spec).map_err(|reason| refuse.task(node, spec, reason))?;
+    check_name(spec, node, reject)?;
+    check_secrets(spec, node, reject)?;
+    check_user(spec.settings.user).map_err(|reason| reject.task(node, spec, reason))?;
+    check_rendering(spec).map_err(|reason| reject.task(node, spec, reason))?;
+    check_outputs(spec).map_err(|reason| reject.task(node, spec, reason))?;
+    let interface = interface(spec).map_err(|reason| reject.task(node, spec, reason))?;
     let (target, config) = target(spec);
     Ok(TaskTemplate {
         id: Some(Identifier::unversioned(ResourceType::Task, spec.name)),
@@ -84,9 +85,9 @@ pub(super) fn template(
     })
 }
 
-fn check_name(spec: &TaskSpec, node: &str, refuse: &Refusal<'_>) -> Result<(), Error> {
+fn check_name(spec: &TaskSpec, node: &str, reject: &Rejection<'_>) -> Result<(), Error> {
     if spec.name.is_empty() || spec.name.contains(['/', '\0']) {
-        return Err(refuse.task(
+        return Err(reject.task(
             node,
             spec,
             "the task name is part of a file name in the package, so it must be non-empty \
@@ -99,11 +100,11 @@ fn check_name(spec: &TaskSpec, node: &str, refuse: &Refusal<'_>) -> Result<(), E
 
 // TODO: map secrets once a declaration can name a secret in the cluster's
 // store (a Kubernetes secret and key), which Flyte mounts as `Secret`.
-fn check_secrets(spec: &TaskSpec, node: &str, refuse: &Refusal<'_>) -> Result<(), Error> {
+fn check_secrets(spec: &TaskSpec, node: &str, reject: &Rejection<'_>) -> Result<(), Error> {
     let Some(secret) = spec.secrets.first() else {
         return Ok(());
     };
-    Err(refuse.task(
+    Err(reject.task(
         node,
         spec,
         format!(
@@ -155,6 +156,23 @@ fn check_rendering(spec: &TaskSpec) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Rejects a list or map output: Flyte's CoPilot reads only scalar, `File`
+/// and `Dir` outputs from the output directory.
+fn check_outputs(spec: &TaskSpec) -> Result<(), String> {
+    let collection = spec
+        .outputs
+        .iter()
+        .find(|output| matches!(output.ty, ValueType::List(_) | ValueType::Map(_)));
+    match collection {
+        Some(output) => Err(format!(
+            "output `{}` has type {}, and Flyte's CoPilot reads only scalar, file and \
+             directory outputs; write a `File` or `Dir` output instead",
+            output.name, output.ty
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Describes how Flyte's backend renders a value of type `ty` in a command
@@ -213,7 +231,7 @@ pub(super) fn literal_type(ty: ValueType) -> Result<LiteralType, String> {
     }
 }
 
-/// Builds one variable per parameter; flytekit describes each by its name.
+/// Builds one variable per parameter, described by its name as flytekit describes it.
 pub(super) fn variables(
     params: impl IntoIterator<Item = (String, ValueType)>,
 ) -> Result<VariableMap, String> {
@@ -336,6 +354,9 @@ fn container(spec: &TaskSpec) -> Container {
 
 /// Builds the pod spec of a task with an inline pod template: one container,
 /// named `primary`, that runs the task's container.
+// NOTE: no example has an inline pod template, so this pod spec is not
+// compared with flytekit's, which also sets fields such as the container's
+// `args` layout from its own defaults.
 fn pod_spec(container: &Container, primary: &str) -> prost_types::Struct {
     use prost_types::value::Kind;
     use prost_types::{ListValue, Struct, Value};
