@@ -244,6 +244,8 @@ fn inputs(spec: &TaskSpec, list_lengths: &[Option<usize>]) -> Result<Io, String>
                     ));
                 };
                 io.parameters.push(declared(name));
+                // NOTE: only the schema and hera check this expression; no test runs
+                // it on a cluster. Argo documents `jsonpath` for expression tags.
                 for element in 0..length {
                     let data =
                         format!("{{{{=jsonpath(inputs.parameters['{name}'], '$[{element}]')}}}}");
