@@ -1,7 +1,7 @@
 # Mirrors .ci/run, so a person runs the same gates locally.
-.PHONY: ci provision check test
+.PHONY: ci provision check test bench-smoke
 
-ci: provision check test
+ci: provision check test bench-smoke
 
 provision:
 	scripts/provision.sh
@@ -13,3 +13,8 @@ check:
 
 test: provision
 	cargo test --workspace
+
+bench-smoke: provision
+	cargo bench --bench scheduler -- --quick
+	timeout 900 cargo bench --bench docker -- --quick
+	timeout 900 cargo bench --bench compile -- --quick
