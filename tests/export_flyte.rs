@@ -13,19 +13,25 @@ mod export_flyte_support;
 use std::fs;
 use std::path::Path;
 
-use containerflow::{container_task, Error, Overrides, RunAs, Workflow};
+use containerflow::{container_task, Error, MapOptions, Overrides, RunAs, Workflow};
 use export_flyte_support::{check, example_workflow};
 
-fn assert_matches_flytekit(example: &str) {
+/// Exports `workflow` and compares it with the package of
+/// `tests/python/flyte_<name>.py`.
+fn assert_workflow_matches_flytekit(workflow: &Workflow, name: &str) {
     let directory = tempfile::tempdir().unwrap();
-    let archive = directory.path().join(format!("{example}.tgz"));
-    example_workflow(example).export_flyte(&archive).unwrap();
-    let checked = check(&archive, Some(example));
+    let archive = directory.path().join(format!("{name}.tgz"));
+    workflow.export_flyte(&archive).unwrap();
+    let checked = check(&archive, Some(name));
     assert!(
         checked.passed,
-        "{example} differs from flytekit's package:\n{}",
+        "{name} differs from flytekit's package:\n{}",
         checked.problems
     );
+}
+
+fn assert_matches_flytekit(example: &str) {
+    assert_workflow_matches_flytekit(&example_workflow(example), example);
 }
 
 #[test]
@@ -131,17 +137,6 @@ container_task! {
 }
 
 container_task! {
-    pub struct WithSecret {
-        name = "with_secret",
-        image = "busybox:1.35",
-        inputs = {},
-        outputs = {},
-        secrets = { API_TOKEN: env("API_TOKEN") },
-        command = ["/bin/sh", "-c", "test -n \"$API_TOKEN\""],
-    }
-}
-
-container_task! {
     pub struct Split {
         name = "split_words",
         image = "busybox:1.35",
@@ -189,15 +184,6 @@ fn rejects_float_placeholder() {
     workflow.add("scale", Scale, ScaleBindings { factor: 1e6.into() });
     let (_, reason) = rejection(&workflow);
     assert!(reason.contains("`1e+06`"), "{reason}");
-}
-
-#[test]
-fn rejects_secrets() {
-    let mut workflow = Workflow::new("secretive");
-    workflow.add("use_secret", WithSecret, WithSecretBindings {});
-    let (node, reason) = rejection(&workflow);
-    assert_eq!(node.as_deref(), Some("use_secret"));
-    assert!(reason.contains("secret `API_TOKEN`"), "{reason}");
 }
 
 #[test]
@@ -328,4 +314,104 @@ fn rejects_list_output() {
     let (node, reason) = rejection(&workflow);
     assert_eq!(node.as_deref(), Some("split"));
     assert!(reason.contains("output `words`"), "{reason}");
+}
+
+container_task! {
+    pub struct CountChars {
+        name = "count_chars",
+        image = "busybox:1.35",
+        inputs = { word: String },
+        outputs = { length: i64 },
+        command = ["/bin/sh", "-c", "printf '%s' '{{.inputs.word}}' | wc -c > /var/outputs/length"],
+    }
+}
+
+container_task! {
+    pub struct SumPresent {
+        name = "sum_present",
+        image = "busybox:1.35",
+        inputs = { numbers: Vec<Option<i64>> },
+        outputs = { total: i64 },
+        command = [
+            "/bin/sh",
+            "-c",
+            "total=0; i=0; while [ -e /var/inputs/numbers/$i ]; do \
+             n=$(cat /var/inputs/numbers/$i); [ \"$n\" = null ] || total=$((total + n)); \
+             i=$((i + 1)); done; echo $total > /var/outputs/total",
+        ],
+    }
+}
+
+container_task! {
+    pub struct FetchWithToken {
+        name = "fetch_with_token",
+        image = "busybox:1.35",
+        inputs = {},
+        outputs = {},
+        secrets = { API_TOKEN: env("API_TOKEN") },
+        command = ["/bin/sh", "-c", "test -n \"$API_TOKEN\""],
+    }
+}
+
+/// A map that may lose 40 % of its elements, feeding a list of optional
+/// numbers downstream; the same task called with a literal list that has a
+/// missing element; and a task that reads a secret.
+fn partial_map_workflow() -> Workflow {
+    let mut workflow = Workflow::new("partial_map");
+    let words: Vec<String> = ["map", "a", "container"].map(str::to_owned).to_vec();
+    let options = MapOptions::new().min_success_ratio(0.6);
+    let mapped = workflow.map_with(
+        "length",
+        CountChars,
+        words,
+        |word| CountCharsBindings { word: word.into() },
+        options,
+    );
+    let lengths = mapped.gather(|refs| refs.length);
+    workflow.add(
+        "total",
+        SumPresent,
+        SumPresentBindings {
+            numbers: lengths.into(),
+        },
+    );
+    let fixed = SumPresentBindings {
+        numbers: vec![Some(4), None, Some(2)].into(),
+    };
+    workflow.add("fixed_total", SumPresent, fixed);
+    workflow.add("fetch", FetchWithToken, FetchWithTokenBindings {});
+    workflow
+}
+
+#[test]
+fn partial_map_matches_flytekit() {
+    assert_workflow_matches_flytekit(&partial_map_workflow(), "partial_map");
+}
+
+/// Prints the secrets that the task file asks Flyte for, one per line.
+const PRINT_SECRETS: &str = "
+import sys
+from flyteidl.admin import task_pb2
+spec = task_pb2.TaskSpec.FromString(open(sys.argv[1], 'rb').read())
+for secret in spec.template.security_context.secrets:
+    print(secret.group, secret.key, secret.mount_requirement, secret.env_var)
+";
+
+#[test]
+fn secret_reads_shared_kubernetes_secret() {
+    let directory = tempfile::tempdir().unwrap();
+    let unpacked = directory.path().join("partial_map");
+    partial_map_workflow().export_flyte(&unpacked).unwrap();
+
+    let output = std::process::Command::new(export_flyte_support::python())
+        .args(["-c", PRINT_SECRETS])
+        .arg(unpacked.join("2_fetch_with_token_1.pb"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    // Mount type 1 is `ENV_VAR`.
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "containerflow-secrets API_TOKEN 1 API_TOKEN\n"
+    );
 }

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use super::interface::LiteralType;
+
 /// A value of one of the simple types.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Primitive {
@@ -119,16 +121,16 @@ pub struct Error {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Scalar {
     /// The value; `None` only in a message that set no field.
-    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 6, 7")]
+    #[prost(oneof = "scalar::Value", tags = "1, 2, 3, 5, 6, 7, 9")]
     pub value: Option<scalar::Value>,
 }
 
 /// The oneof of [`Scalar`].
 pub mod scalar {
     /// The value of a [`Scalar`](super::Scalar).
-    // NOTE: `schema` (4), `structured_dataset` (8) and `union` (9) are left
-    // out, because they need the type messages of `types.proto`. A decoded
-    // scalar that sets one of them has no value.
+    // NOTE: `schema` (4) and `structured_dataset` (8) are left out, because
+    // no declared type maps to them. A decoded scalar that sets one of them
+    // has no value.
     #[derive(Clone, PartialEq, prost::Oneof)]
     pub enum Value {
         /// A simple value.
@@ -149,7 +151,21 @@ pub mod scalar {
         /// A JSON-like structure.
         #[prost(message, tag = "7")]
         Generic(prost_types::Struct),
+        /// A value of a union type, with the variant it has.
+        #[prost(message, tag = "9")]
+        Union(super::Union),
     }
+}
+
+/// A value of a union type, and the variant of the union it has.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Union {
+    /// The value.
+    #[prost(message, optional, boxed, tag = "1")]
+    pub value: Option<Box<Literal>>,
+    /// The variant, as the union type lists it.
+    #[prost(message, optional, tag = "2")]
+    pub r#type: Option<LiteralType>,
 }
 
 /// A value of any type: a scalar, a collection or a map, nested to any depth.

@@ -87,10 +87,16 @@ pub enum SimpleType {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct LiteralType {
     /// The type; `None` only in a message that set no field.
-    // NOTE: `schema` (2), `enum_type` (7), `structured_dataset_type` (8) and
-    // `union_type` (10) are left out, because no declared type maps to them.
-    #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5")]
+    // NOTE: `schema` (2), `enum_type` (7) and `structured_dataset_type` (8)
+    // are left out, because no declared type maps to them.
+    #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5, 10")]
     pub r#type: Option<literal_type::Type>,
+    /// The name of the type in the SDK that declared it, which tells apart
+    /// the variants of a union.
+    // NOTE: `metadata` (6) and `annotation` (9) are left out, because the
+    // export writes neither.
+    #[prost(message, optional, tag = "11")]
+    pub structure: Option<TypeStructure>,
 }
 
 /// The oneof of [`LiteralType`].
@@ -114,7 +120,28 @@ pub mod literal_type {
         /// A file or a directory.
         #[prost(message, tag = "5")]
         Blob(super::BlobType),
+        /// A value of one of several types.
+        #[prost(message, tag = "10")]
+        UnionType(super::UnionType),
     }
+}
+
+/// The types a union's value may have.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct UnionType {
+    /// The types, each with a [`TypeStructure`] tag that names it.
+    #[prost(message, repeated, tag = "1")]
+    pub variants: Vec<LiteralType>,
+}
+
+/// The name of a type in the SDK that declared it.
+#[derive(Clone, PartialEq, Eq, prost::Message)]
+pub struct TypeStructure {
+    /// The name, unique among the variants of a union.
+    // NOTE: `dataclass_type` (2) is left out, because it describes Python
+    // dataclasses only.
+    #[prost(string, tag = "1")]
+    pub tag: String,
 }
 
 impl LiteralType {
@@ -122,6 +149,7 @@ impl LiteralType {
     pub fn simple(simple: SimpleType) -> LiteralType {
         LiteralType {
             r#type: Some(literal_type::Type::Simple(simple.into())),
+            structure: None,
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct TaskTemplate {
     /// What runs: a container or a pod.
     #[prost(oneof = "task_template::Target", tags = "6, 17")]
     pub target: Option<task_template::Target>,
+    /// The secrets the task's pod receives.
+    #[prost(message, optional, tag = "8")]
+    pub security_context: Option<SecurityContext>,
     /// Plugin settings, such as the name of the primary container of a pod.
     #[prost(btree_map = "string, string", tag = "16")]
     pub config: BTreeMap<String, String>,
@@ -241,4 +244,50 @@ pub struct K8sObjectMetadata {
     /// The annotations, encoded sorted by key.
     #[prost(btree_map = "string, string", tag = "2")]
     pub annotations: BTreeMap<String, String>,
+}
+
+/// What a task's pod may access, from `flyteidl/core/security.proto`.
+#[derive(Clone, PartialEq, Eq, prost::Message)]
+pub struct SecurityContext {
+    /// The secrets that Flyte's pod webhook injects into the pod.
+    // NOTE: `run_as` (1) and `tokens` (3) are left out, because the export
+    // writes neither.
+    #[prost(message, repeated, tag = "2")]
+    pub secrets: Vec<Secret>,
+}
+
+/// A secret in the cluster's secret store, and how the pod receives it.
+#[derive(Clone, PartialEq, Eq, prost::Message)]
+pub struct Secret {
+    /// With the Kubernetes secret store, the name of the Kubernetes secret.
+    #[prost(string, tag = "1")]
+    pub group: String,
+    /// A version of the group, for stores that keep versions.
+    #[prost(string, tag = "2")]
+    pub group_version: String,
+    /// With the Kubernetes secret store, the key in the Kubernetes secret.
+    #[prost(string, tag = "3")]
+    pub key: String,
+    /// A [`secret::MountType`], as its number.
+    #[prost(enumeration = "secret::MountType", tag = "4")]
+    pub mount_requirement: i32,
+    /// The name of the environment variable that receives the value, for
+    /// the mount type `EnvVar`.
+    #[prost(string, tag = "5")]
+    pub env_var: String,
+}
+
+/// The enum of [`Secret`].
+pub mod secret {
+    /// How a pod receives a secret.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
+    #[repr(i32)]
+    pub enum MountType {
+        /// As the webhook chooses.
+        Any = 0,
+        /// As an environment variable.
+        EnvVar = 1,
+        /// As a file.
+        File = 2,
+    }
 }

@@ -15,7 +15,10 @@ use std::time::SystemTime;
 
 use petgraph::graph::NodeIndex;
 
-use super::task::{check_user, literal_type, protobuf_duration, resources, variables};
+use super::task::{
+    check_user, collection_type, literal_type, optional_type, optional_variants, protobuf_duration,
+    resources, variables,
+};
 use super::Rejection;
 use crate::error::Error;
 use crate::flyteidl::admin::{
@@ -23,9 +26,11 @@ use crate::flyteidl::admin::{
     RawOutputDataConfig,
 };
 use crate::flyteidl::core::primitive::Value as Primitive;
-use crate::flyteidl::core::{Literal, LiteralMap};
+use crate::flyteidl::core::scalar::Value as Scalar;
+use crate::flyteidl::core::{Literal, LiteralMap, Union, Void};
 use crate::flyteidl::interface::{
-    parameter, Identifier, Parameter, ParameterMap, ResourceType, TypedInterface, Variable,
+    parameter, Identifier, LiteralType, Parameter, ParameterMap, ResourceType, TypedInterface,
+    Variable,
 };
 use crate::flyteidl::tasks::RetryStrategy;
 use crate::flyteidl::workflow::workflow_metadata::OnFailurePolicy;
@@ -58,7 +63,7 @@ struct WorkflowInput {
 #[derive(Default)]
 struct Interface {
     inputs: BTreeMap<String, WorkflowInput>,
-    outputs: Vec<(String, ValueType, Binding)>,
+    outputs: Vec<(String, LiteralType, Binding)>,
 }
 
 /// Builds the workflow template and its default launch plan.
@@ -214,15 +219,7 @@ impl Builder<'_> {
         overrides: TaskNodeOverrides,
     ) -> Result<ArrayNode, Error> {
         let node = self.node();
-        if let Some(ratio) = map.min_success_ratio.filter(|ratio| *ratio < 1.0) {
-            // TODO: export a minimum success ratio once optional values are
-            // exported, because Flyte then gathers lists of optional outputs.
-            let reason = format!(
-                "it maps with a minimum success ratio of {ratio}, which is not exported to \
-                 Flyte yet; remove the ratio to require every element"
-            );
-            return Err(self.reject.node(&node.name, reason));
-        }
+        let ratio = flyte_ratio(map.min_success_ratio.unwrap_or(1.0));
         // flytekit writes the sub-node of an array node with the task's
         // name as its id, the bindings of the array node, and no overrides
         // unless the call has some.
@@ -242,7 +239,7 @@ impl Builder<'_> {
         };
         Ok(ArrayNode {
             node: Some(Box::new(sub_node)),
-            success_criteria: Some(array_node::SuccessCriteria::MinSuccessRatio(1.0)),
+            success_criteria: Some(array_node::SuccessCriteria::MinSuccessRatio(ratio)),
             execution_mode: array_node::ExecutionMode::MinimalState.into(),
             is_original_sub_node_interface: Some(true),
             data_mode: array_node::DataMode::IndividualInputFiles.into(),
@@ -328,7 +325,7 @@ impl Builder<'_> {
         literal_type(ty).map_err(|reason| self.reject.node(node, reason))?;
         let input = WorkflowInput {
             ty,
-            default: literal(value),
+            default: literal(value, ty),
         };
         if interface.inputs.insert(name.to_owned(), input).is_some() {
             return Err(self.reject.node(
@@ -342,7 +339,9 @@ impl Builder<'_> {
     }
 
     /// Adds every output of the node as a workflow output. A map node's
-    /// outputs are lists.
+    /// outputs are lists, of optional values when some elements may fail:
+    /// Flyte then gathers a failed element's output as none, as a local run
+    /// gathers `None`.
     fn add_outputs(&self, interface: &mut Interface) -> Result<(), Error> {
         let node = self.node();
         let id = &self.ids[self.index.index()];
@@ -354,10 +353,15 @@ impl Builder<'_> {
                     format!("two outputs make the same workflow output `{name}`; rename the node"),
                 ));
             }
-            let ty = match node.map {
-                Some(_) => ValueType::List(&param.ty),
-                None => param.ty,
+            let ty = match &node.map {
+                Some(map) if may_fail(map) => optional_type(param.ty).map(collection_type),
+                Some(_) => literal_type(param.ty).map(collection_type),
+                None => literal_type(param.ty),
             };
+            let ty = ty.map_err(|reason| {
+                self.reject
+                    .node(&node.name, format!("output `{}`: {reason}", param.name))
+            })?;
             let reference = OutputReference {
                 node_id: id.clone(),
                 var: param.name.to_owned(),
@@ -379,9 +383,36 @@ fn promise(var: &str, reference: OutputReference) -> Binding {
     }
 }
 
-/// Converts a literal input to a Flyte literal, or returns `None` when it
-/// contains a host path, which has no meaning on the cluster.
-fn literal(value: &Value) -> Option<Literal> {
+/// Returns true when some elements of the map may fail, so that its gathered
+/// outputs are lists of optional values. flytekit 1.16 writes optional
+/// outputs for a ratio below 1 only.
+fn may_fail(map: &MapCall) -> bool {
+    map.min_success_ratio.is_some_and(|ratio| ratio < 1.0)
+}
+
+/// Converts a minimum success ratio to the 32-bit float that Flyte stores:
+/// the largest one not above `ratio`.
+///
+/// Flyte requires `ceil(r * n)` of `n` elements to succeed, where `r` is the
+/// stored float. The float nearest to 0.6 is above 0.6, so Flyte would
+/// require 4 of 5 elements, not 3. The largest float not above the ratio
+/// gives the exact `ceil(ratio * n)` for every `n` below about `2^24 / 10^d`
+/// when the ratio has `d` decimal digits, as the unit test checks.
+fn flyte_ratio(ratio: f64) -> f32 {
+    let nearest = ratio as f32;
+    if f64::from(nearest) > ratio && nearest > 0.0 {
+        f32::from_bits(nearest.to_bits() - 1)
+    } else {
+        nearest
+    }
+}
+
+/// Converts a literal input of type `ty` to a Flyte literal, or returns
+/// `None` when it contains a host path, which has no meaning on the cluster.
+fn literal(value: &Value, ty: ValueType) -> Option<Literal> {
+    if let ValueType::Optional(inner) = ty {
+        return optional_literal(value, *inner);
+    }
     Some(match value {
         Value::String(text) => Literal::primitive(Primitive::StringValue(text.clone())),
         Value::Int(number) => Literal::primitive(Primitive::Integer(*number)),
@@ -392,17 +423,34 @@ fn literal(value: &Value) -> Option<Literal> {
         }
         Value::Duration(span) => Literal::primitive(Primitive::Duration(protobuf_duration(*span))),
         Value::List(elements) => {
-            Literal::collection(elements.iter().map(literal).collect::<Option<_>>()?)
+            let element = ty.element()?;
+            let literals = elements.iter().map(|value| literal(value, element));
+            Literal::collection(literals.collect::<Option<_>>()?)
         }
-        Value::Map(entries) => Literal::map(
-            entries
+        Value::Map(entries) => {
+            let element = ty.element()?;
+            let literals = entries
                 .iter()
-                .map(|(key, value)| Some((key.clone(), literal(value)?)))
-                .collect::<Option<_>>()?,
-        ),
+                .map(|(key, value)| Some((key.clone(), literal(value, element)?)));
+            Literal::map(literals.collect::<Option<_>>()?)
+        }
         // `File`, `Dir`, and any value whose type `literal_type` rejected first.
         _ => return None,
     })
+}
+
+/// Converts a value of an optional type to the union literal that flytekit
+/// 1.16 writes: the value, or none, with the variant of the union it has.
+fn optional_literal(value: &Value, inner: ValueType) -> Option<Literal> {
+    let [some, none] = optional_variants(inner).ok()?;
+    let (value, variant) = match value {
+        Value::None => (Literal::scalar(Scalar::NoneType(Void {})), none),
+        value => (literal(value, inner)?, some),
+    };
+    Some(Literal::scalar(Scalar::Union(Union {
+        value: Some(Box::new(value)),
+        r#type: Some(variant),
+    })))
 }
 
 fn template(
@@ -411,20 +459,15 @@ fn template(
     interface: &Interface,
     reject: &Rejection<'_>,
 ) -> Result<WorkflowTemplate, Error> {
-    let inputs = variables(
-        interface
-            .inputs
-            .iter()
-            .map(|(name, input)| (name.clone(), input.ty)),
-    )
-    .map_err(|reason| reject.workflow(reason))?;
-    let outputs = variables(
-        interface
-            .outputs
-            .iter()
-            .map(|(name, ty, _)| (name.clone(), *ty)),
-    )
-    .map_err(|reason| reject.workflow(reason))?;
+    let mut inputs = Vec::new();
+    for (name, input) in &interface.inputs {
+        let ty = literal_type(input.ty).map_err(|reason| reject.workflow(reason))?;
+        inputs.push((name.clone(), ty));
+    }
+    let outputs = interface
+        .outputs
+        .iter()
+        .map(|(name, ty, _)| (name.clone(), ty.clone()));
     Ok(WorkflowTemplate {
         id: Some(Identifier::unversioned(
             ResourceType::Workflow,
@@ -436,8 +479,8 @@ fn template(
             on_failure: OnFailurePolicy::FailAfterExecutableNodesComplete.into(),
         }),
         interface: Some(TypedInterface {
-            inputs: Some(inputs),
-            outputs: Some(outputs),
+            inputs: Some(variables(inputs)),
+            outputs: Some(variables(outputs)),
         }),
         nodes,
         outputs: interface
@@ -497,6 +540,32 @@ fn launch_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Returns `ceil(numerator / 10^digits * n)` in integers.
+    fn exact_count(numerator: u64, digits: u32, n: u64) -> u64 {
+        (numerator * n).div_ceil(10u64.pow(digits))
+    }
+
+    #[test]
+    fn flyte_ratio_requires_exact_count() {
+        for numerator in 1..100 {
+            let ratio = numerator as f64 / 100.0;
+            let stored = f64::from(flyte_ratio(ratio));
+            for n in 1..2000u64 {
+                let flyte = (stored * n as f64).ceil() as u64;
+                assert_eq!(flyte, exact_count(numerator, 2, n), "ratio {ratio}, n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn flyte_ratio_keeps_exact_floats() {
+        for ratio in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            assert_eq!(f64::from(flyte_ratio(ratio)), ratio);
+        }
+        assert!(f64::from(flyte_ratio(0.6)) < 0.6);
+        assert_eq!(flyte_ratio(0.6), f32::from_bits(0.6f32.to_bits() - 1));
+    }
 
     #[test]
     fn node_id_replaces_separators() {

@@ -8,15 +8,16 @@ use crate::error::Error;
 use crate::flyteidl::core::blob_type::BlobDimensionality;
 use crate::flyteidl::core::BlobType;
 use crate::flyteidl::interface::{
-    literal_type, Identifier, LiteralType, ResourceType, SimpleType, TypedInterface, Variable,
-    VariableMap,
+    literal_type, Identifier, LiteralType, ResourceType, SimpleType, TypeStructure, TypedInterface,
+    UnionType, Variable, VariableMap,
 };
 use crate::flyteidl::tasks::data_loading_config::LiteralMapFormat;
 use crate::flyteidl::tasks::resources::{ResourceEntry, ResourceName};
 use crate::flyteidl::tasks::runtime_metadata::RuntimeType;
+use crate::flyteidl::tasks::secret::MountType;
 use crate::flyteidl::tasks::{
     task_template, Container, DataLoadingConfig, K8sObjectMetadata, K8sPod, KeyValuePair,
-    Resources, RetryStrategy, RuntimeMetadata, TaskMetadata, TaskTemplate,
+    Resources, RetryStrategy, RuntimeMetadata, Secret, SecurityContext, TaskMetadata, TaskTemplate,
 };
 use crate::spec::{
     ArgTemplate, MetadataFormat, ParamSpec, PodTemplate, RunAs, Segment, Settings, TaskSpec,
@@ -29,6 +30,14 @@ const TASK_TYPE: &str = "raw-container";
 
 /// The key of [`TaskTemplate::config`] that names a pod's primary container.
 const PRIMARY_CONTAINER_KEY: &str = "primary_container_name";
+
+/// The Kubernetes secret that holds every declared secret, one key per
+/// variable name. The Argo export reads secrets from the same secret, so one
+/// secret serves both engines.
+pub(super) const SECRET_GROUP: &str = "containerflow-secrets";
+
+/// The tag that flytekit 1.16 gives the none variant of an optional type.
+const NONE_TAG: &str = "none";
 
 /// Returns each task the workflow calls once, in the order of the first node
 /// that calls it, with that node's name.
@@ -69,7 +78,6 @@ pub(super) fn template(
     reject: &Rejection<'_>,
 ) -> Result<TaskTemplate, Error> {
     check_name(spec, node, reject)?;
-    check_secrets(spec, node, reject)?;
     check_user(spec.settings.user).map_err(|reason| reject.task(node, spec, reason))?;
     check_rendering(spec).map_err(|reason| reject.task(node, spec, reason))?;
     check_outputs(spec).map_err(|reason| reject.task(node, spec, reason))?;
@@ -81,6 +89,7 @@ pub(super) fn template(
         metadata: Some(metadata(spec)),
         interface: Some(interface),
         target: Some(target),
+        security_context: security_context(spec),
         config,
     })
 }
@@ -98,22 +107,33 @@ fn check_name(spec: &TaskSpec, node: &str, reject: &Rejection<'_>) -> Result<(),
     Ok(())
 }
 
-// TODO: map secrets once a declaration can name a secret in the cluster's
-// store (a Kubernetes secret and key), which Flyte mounts as `Secret`.
-fn check_secrets(spec: &TaskSpec, node: &str, reject: &Rejection<'_>) -> Result<(), Error> {
-    let Some(secret) = spec.secrets.first() else {
-        return Ok(());
-    };
-    Err(reject.task(
-        node,
-        spec,
-        format!(
-            "secret `{}` is read from the host that runs the workflow, but a Flyte task \
-             reads secrets from the cluster's secret store, which the declaration does not \
-             name; remove the secret from the declaration and set it up in the cluster",
-            secret.name
-        ),
-    ))
+/// Requests each declared secret from the key of its variable name in the
+/// Kubernetes secret [`SECRET_GROUP`], as an environment variable of the same
+/// name, or returns `None` for a task without secrets, as flytekit does.
+///
+/// Flyte's pod webhook, with its default Kubernetes secret store, reads
+/// `group` as the secret's name and `key` as its key, and sets `env_var` in
+/// every container of the pod. It also sets the variable
+/// `_FSEC_<GROUP>_<KEY>`, upper case, to the same value.
+// NOTE: a webhook older than the `env_var` field (added to Flyte's webhook
+// in 2025) sets only the `_FSEC_` variable, so the command would not find its
+// secret under the declared name.
+fn security_context(spec: &TaskSpec) -> Option<SecurityContext> {
+    if spec.secrets.is_empty() {
+        return None;
+    }
+    let secrets = spec
+        .secrets
+        .iter()
+        .map(|secret| Secret {
+            group: SECRET_GROUP.to_owned(),
+            group_version: String::new(),
+            key: secret.name.to_owned(),
+            mount_requirement: MountType::EnvVar.into(),
+            env_var: secret.name.to_owned(),
+        })
+        .collect();
+    Some(SecurityContext { secrets })
 }
 
 /// Rejects a user other than the image's own: a Flyte task template has no
@@ -205,6 +225,7 @@ pub(super) fn literal_type(ty: ValueType) -> Result<LiteralType, String> {
             format: String::new(),
             dimensionality: dimensionality.into(),
         })),
+        structure: None,
     };
     match ty {
         ValueType::String => simple(SimpleType::String),
@@ -215,50 +236,101 @@ pub(super) fn literal_type(ty: ValueType) -> Result<LiteralType, String> {
         ValueType::Duration => simple(SimpleType::Duration),
         ValueType::File => Ok(blob(BlobDimensionality::Single)),
         ValueType::Dir => Ok(blob(BlobDimensionality::Multipart)),
-        ValueType::List(element) => Ok(LiteralType {
-            r#type: Some(literal_type::Type::CollectionType(Box::new(literal_type(
-                *element,
-            )?))),
-        }),
+        ValueType::List(element) => Ok(collection_type(literal_type(*element)?)),
         ValueType::Map(element) => Ok(LiteralType {
             r#type: Some(literal_type::Type::MapValueType(Box::new(literal_type(
                 *element,
             )?))),
+            structure: None,
         }),
-        // TODO: export optional values as Flyte's union of the type and none.
-        #[allow(unreachable_patterns, reason = "for types added to `ValueType` later")]
-        other => Err(format!("the type {other} has no Flyte export yet")),
+        ValueType::Optional(inner) => optional_type(*inner),
     }
+}
+
+/// Wraps an element type in a list type.
+pub(super) fn collection_type(element: LiteralType) -> LiteralType {
+    LiteralType {
+        r#type: Some(literal_type::Type::CollectionType(Box::new(element))),
+        structure: None,
+    }
+}
+
+/// Builds the union of `inner` and none that flytekit 1.16 writes for
+/// `Optional[T]`.
+pub(super) fn optional_type(inner: ValueType) -> Result<LiteralType, String> {
+    let [value, none] = optional_variants(inner)?;
+    Ok(LiteralType {
+        r#type: Some(literal_type::Type::UnionType(UnionType {
+            variants: vec![value, none],
+        })),
+        structure: None,
+    })
+}
+
+/// Returns the two variants of an optional `inner`, the value's and none's,
+/// each tagged as flytekit 1.16 tags them: with the name of the Python type.
+pub(super) fn optional_variants(inner: ValueType) -> Result<[LiteralType; 2], String> {
+    let tagged = |ty: LiteralType, tag: &str| LiteralType {
+        structure: Some(TypeStructure {
+            tag: tag.to_owned(),
+        }),
+        ..ty
+    };
+    let Some(tag) = python_type_name(inner) else {
+        return Err(format!(
+            "the type optional {inner} has no Flyte export, because only optional scalars, \
+             files and directories have one"
+        ));
+    };
+    let value = tagged(literal_type(inner)?, tag);
+    let none = tagged(LiteralType::simple(SimpleType::None), NONE_TAG);
+    Ok([value, none])
+}
+
+/// Returns the name of the Python type that flytekit 1.16 uses for a scalar
+/// or path type, or `None` for a collection or an optional type.
+fn python_type_name(ty: ValueType) -> Option<&'static str> {
+    Some(match ty {
+        ValueType::String => "str",
+        ValueType::Int => "int",
+        ValueType::Float => "float",
+        ValueType::Bool => "bool",
+        ValueType::Datetime => "datetime",
+        ValueType::Duration => "timedelta",
+        ValueType::File => "FlyteFilePath",
+        ValueType::Dir => "FlyteDirectory",
+        ValueType::List(_) | ValueType::Map(_) | ValueType::Optional(_) => return None,
+    })
 }
 
 /// Builds one variable per parameter, described by its name as flytekit describes it.
-pub(super) fn variables(
-    params: impl IntoIterator<Item = (String, ValueType)>,
-) -> Result<VariableMap, String> {
-    let mut variables = BTreeMap::new();
-    for (name, ty) in params {
-        let variable = Variable {
-            r#type: Some(literal_type(ty)?),
-            description: name.clone(),
-        };
-        variables.insert(name, variable);
-    }
-    Ok(VariableMap { variables })
+pub(super) fn variables(params: impl IntoIterator<Item = (String, LiteralType)>) -> VariableMap {
+    let variables = params
+        .into_iter()
+        .map(|(name, ty)| {
+            let variable = Variable {
+                r#type: Some(ty),
+                description: name.clone(),
+            };
+            (name, variable)
+        })
+        .collect();
+    VariableMap { variables }
 }
 
 fn interface(spec: &TaskSpec) -> Result<TypedInterface, String> {
-    let named = |params: &[ParamSpec]| -> Vec<(String, ValueType)> {
-        params
-            .iter()
-            .map(|param| (param.name.to_owned(), param.ty))
-            .collect()
+    let typed = |params: &[ParamSpec], kind: &str| -> Result<VariableMap, String> {
+        let mut typed = Vec::new();
+        for param in params {
+            let ty = literal_type(param.ty)
+                .map_err(|reason| format!("{kind} `{}`: {reason}", param.name))?;
+            typed.push((param.name.to_owned(), ty));
+        }
+        Ok(variables(typed))
     };
-    let inputs = variables(named(spec.inputs)).map_err(|reason| format!("an input: {reason}"))?;
-    let outputs =
-        variables(named(spec.outputs)).map_err(|reason| format!("an output: {reason}"))?;
     Ok(TypedInterface {
-        inputs: Some(inputs),
-        outputs: Some(outputs),
+        inputs: Some(typed(spec.inputs, "input")?),
+        outputs: Some(typed(spec.outputs, "output")?),
     })
 }
 
