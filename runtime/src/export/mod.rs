@@ -27,6 +27,10 @@ impl Workflow {
     /// `Dir`, whose host path means nothing on a cluster: that input has no
     /// default, and a launch must give a blob URI. Every node output is a
     /// workflow output `<node>__<output>`. A map node becomes an array node.
+    /// With a minimum success ratio below 1, its outputs are lists of
+    /// optional values, Flyte's union of the type and none. A secret becomes
+    /// a request for the key of its name in the Kubernetes secret
+    /// `containerflow-secrets`, set as the variable of the same name.
     ///
     /// `docs/cluster.md` describes what a cluster needs to run the package,
     /// and where Flyte's behaviour differs from a local run.
@@ -41,13 +45,10 @@ impl Workflow {
     ///   them) in a command, because Flyte's backend renders these types
     ///   differently (`1e+06`, `seconds:90`, `05.5Z`); the task can read the
     ///   value from its input file instead;
-    /// - secrets, because a Flyte task reads secrets from the cluster's
-    ///   store, not from the host;
     /// - a user other than the image's, which a task template cannot set;
     /// - an environment variable added by a call, which a Flyte node cannot
     ///   override;
-    /// - a map node with an input that is the same for every element, or
-    ///   with a minimum success ratio;
+    /// - a map node with an input that is the same for every element;
     /// - a node name that is not a DNS label once `_` is `-`, two nodes with
     ///   the same id, and two different tasks with the same name.
     pub fn export_flyte(&self, path: impl AsRef<Path>) -> Result<(), Error> {

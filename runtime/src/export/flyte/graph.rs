@@ -397,7 +397,9 @@ fn may_fail(map: &MapCall) -> bool {
 /// stored float. The float nearest to 0.6 is above 0.6, so Flyte would
 /// require 4 of 5 elements, not 3. The largest float not above the ratio
 /// gives the exact `ceil(ratio * n)` for every `n` below about `2^24 / 10^d`
-/// when the ratio has `d` decimal digits, as the unit test checks.
+/// when the ratio has `d` decimal digits, an estimate from the float's
+/// 24-bit precision that the unit test checks for two digits and `n` up to
+/// 2,000.
 fn flyte_ratio(ratio: f64) -> f32 {
     let nearest = ratio as f32;
     if f64::from(nearest) > ratio && nearest > 0.0 {
