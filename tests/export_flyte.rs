@@ -13,8 +13,8 @@ mod export_flyte_support;
 use std::fs;
 use std::path::Path;
 
-use containerflow::{container_task, Error, MapOptions, Overrides, RunAs, Workflow};
-use export_flyte_support::{check, example_workflow};
+use containerflow::{container_task, Error, Overrides, RunAs, Workflow};
+use export_flyte_support::{check, example_workflow, partial_map_workflow};
 
 /// Exports `workflow` and compares it with the package of
 /// `tests/python/flyte_<name>.py`.
@@ -314,73 +314,6 @@ fn rejects_list_output() {
     let (node, reason) = rejection(&workflow);
     assert_eq!(node.as_deref(), Some("split"));
     assert!(reason.contains("output `words`"), "{reason}");
-}
-
-container_task! {
-    pub struct CountChars {
-        name = "count_chars",
-        image = "busybox:1.35",
-        inputs = { word: String },
-        outputs = { length: i64 },
-        command = ["/bin/sh", "-c", "printf '%s' '{{.inputs.word}}' | wc -c > /var/outputs/length"],
-    }
-}
-
-container_task! {
-    pub struct SumPresent {
-        name = "sum_present",
-        image = "busybox:1.35",
-        inputs = { numbers: Vec<Option<i64>> },
-        outputs = { total: i64 },
-        command = [
-            "/bin/sh",
-            "-c",
-            "total=0; i=0; while [ -e /var/inputs/numbers/$i ]; do \
-             n=$(cat /var/inputs/numbers/$i); [ \"$n\" = null ] || total=$((total + n)); \
-             i=$((i + 1)); done; echo $total > /var/outputs/total",
-        ],
-    }
-}
-
-container_task! {
-    pub struct FetchWithToken {
-        name = "fetch_with_token",
-        image = "busybox:1.35",
-        inputs = {},
-        outputs = {},
-        secrets = { API_TOKEN: env("API_TOKEN") },
-        command = ["/bin/sh", "-c", "test -n \"$API_TOKEN\""],
-    }
-}
-
-/// A map that may lose 40 % of its elements, feeding a list of optional
-/// numbers downstream; the same task called with a literal list that has a
-/// missing element; and a task that reads a secret.
-fn partial_map_workflow() -> Workflow {
-    let mut workflow = Workflow::new("partial_map");
-    let words: Vec<String> = ["map", "a", "container"].map(str::to_owned).to_vec();
-    let options = MapOptions::new().min_success_ratio(0.6);
-    let mapped = workflow.map_with(
-        "length",
-        CountChars,
-        words,
-        |word| CountCharsBindings { word: word.into() },
-        options,
-    );
-    let lengths = mapped.gather(|refs| refs.length);
-    workflow.add(
-        "total",
-        SumPresent,
-        SumPresentBindings {
-            numbers: lengths.into(),
-        },
-    );
-    let fixed = SumPresentBindings {
-        numbers: vec![Some(4), None, Some(2)].into(),
-    };
-    workflow.add("fixed_total", SumPresent, fixed);
-    workflow.add("fetch", FetchWithToken, FetchWithTokenBindings {});
-    workflow
 }
 
 #[test]

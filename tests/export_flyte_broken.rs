@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use export_flyte_support::{check, example_workflow, python, script};
+use export_flyte_support::{check, example_workflow, partial_map_workflow, python, script};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use tempfile::TempDir;
@@ -185,4 +185,20 @@ fn stray_file_is_caught() {
     write_archive(&broken, &files);
 
     assert_caught(&broken, None, "README.txt is not NN_<name>_<1|2|3>.pb");
+}
+
+/// Drops the none variant of the map's gathered lengths, so the workflow
+/// would declare a list of plain ints where some elements may be missing.
+#[test]
+fn dropped_none_variant_is_caught() {
+    let directory = tempfile::tempdir().unwrap();
+    let archive = directory.path().join("partial_map.tgz");
+    partial_map_workflow().export_flyte(&archive).unwrap();
+    let broken = broken_by_python(&archive, "drop-none");
+    assert_caught(
+        &broken,
+        Some("partial_map"),
+        "outputs.variables[length__length].type.collection_type.union_type.variants: \
+         1 entries, flytekit writes 2",
+    );
 }

@@ -7,6 +7,8 @@ MISTAKE is one of:
   drop-binding  removes the first input binding of the workflow's last node
   change-type   makes the first input of the first task a string
   set-version   sets a version in the launch plan's identifier
+  drop-none     removes the none variant from the first optional type in
+                the workflow's outputs
 """
 
 import io
@@ -40,10 +42,24 @@ def set_version(files):
     files[name] = plan.SerializeToString()
 
 
+def drop_none(files):
+    name = next(name for name in files if name.endswith("_2.pb"))
+    spec = workflow_pb2.WorkflowSpec.FromString(files[name])
+    for variable in spec.template.interface.outputs.variables.values():
+        union = variable.type.collection_type.union_type
+        if union.variants:
+            del union.variants[-1]
+            break
+    else:
+        raise SystemExit("the workflow has no output of a list of optional values")
+    files[name] = spec.SerializeToString()
+
+
 MISTAKES = {
     "drop-binding": drop_binding,
     "change-type": change_type,
     "set-version": set_version,
+    "drop-none": drop_none,
 }
 
 
