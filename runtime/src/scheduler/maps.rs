@@ -87,7 +87,7 @@ impl MapState {
         let succeeded = total - failed;
         let enough = match min_success_ratio {
             None => failed == 0,
-            Some(ratio) => succeeded as f64 >= ratio * total as f64,
+            Some(ratio) => succeeded >= required_successes(ratio, total),
         };
         if !enough {
             return Err(Error::MapFailed {
@@ -102,6 +102,17 @@ impl MapState {
         }
         Ok(gathered.into_iter().map(Value::List).collect())
     }
+}
+
+/// Returns the number of elements out of `total` that must succeed for the
+/// fraction `ratio`: `ratio * total` rounded up. The product is first rounded
+/// to 9 decimal places, so that a ratio such as 0.07, which no `f64` holds
+/// exactly, asks for 7 of 100 and not for 8 because `0.07 * 100.0` is
+/// `7.000000000000001`.
+fn required_successes(ratio: f64, total: usize) -> usize {
+    let product = ratio * total as f64;
+    let rounded = (product * 1e9).round() / 1e9;
+    rounded.ceil() as usize
 }
 
 /// Returns the name of element `index` of the map node `node`.
@@ -170,6 +181,20 @@ mod tests {
             message.contains("[1] task `m[1]` reported an error: boom"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn required_successes_round_up_exact_products() {
+        assert_eq!(required_successes(0.07, 100), 7);
+        assert_eq!(required_successes(0.6, 5), 3);
+        assert_eq!(required_successes(0.5, 3), 2);
+        assert_eq!(required_successes(0.0, 10), 0);
+        assert_eq!(required_successes(1.0, 10), 10);
+        assert_eq!(required_successes(0.999, 1000), 999);
+        for hundredths in 0..=100 {
+            let ratio = f64::from(hundredths) / 100.0;
+            assert_eq!(required_successes(ratio, 100), hundredths as usize, "{ratio}");
+        }
     }
 
     #[test]
