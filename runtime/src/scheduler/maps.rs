@@ -193,7 +193,11 @@ mod tests {
         assert_eq!(required_successes(0.999, 1000), 999);
         for hundredths in 0..=100 {
             let ratio = f64::from(hundredths) / 100.0;
-            assert_eq!(required_successes(ratio, 100), hundredths as usize, "{ratio}");
+            assert_eq!(
+                required_successes(ratio, 100),
+                hundredths as usize,
+                "{ratio}"
+            );
         }
     }
 
