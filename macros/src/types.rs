@@ -359,7 +359,10 @@ mod tests {
             ("DateTime<Utc, Utc>", Some("`DateTime<Utc>`")),
             ("std::path::PathBuf", Some("`File` or `Dir`")),
             ("&Path", Some("`File` or `Dir`")),
-            ("Option<i64>", None),
+            (
+                "Option<i64>",
+                Some("a required value; only the elements of a `Vec` input can be `Option`"),
+            ),
             ("HashMap<String, i64>", Some("`BTreeMap<String, T>`")),
             ("String<i64>", Some("`String`")),
             ("<T as Trait>::String", None),
