@@ -295,7 +295,10 @@ pub enum Error {
     },
 
     /// Elements of a map node failed, more than its minimum success ratio allows.
-    #[error("map `{task}`: {failed} of {total} elements failed:{summary}")]
+    #[error(
+        "map `{task}`: {failed} of {total} elements failed{}:{summary}",
+        required_text(*required, *total, *min_success_ratio)
+    )]
     MapFailed {
         /// The map node's name.
         task: String,
@@ -303,6 +306,10 @@ pub enum Error {
         failed: usize,
         /// The number of elements.
         total: usize,
+        /// The number of elements that had to succeed.
+        required: usize,
+        /// The map's minimum success ratio, if it has one.
+        min_success_ratio: Option<f64>,
         /// One line per failed element: its index and its error.
         summary: String,
     },
@@ -429,6 +436,20 @@ pub enum Error {
         ratio: f64,
     },
 
+    /// A call's override has a value that `container_task!` would reject in
+    /// a declaration.
+    #[error("node `{node}`: the override `{setting}` of {value} is invalid: {reason}")]
+    InvalidOverride {
+        /// The node whose call set the override.
+        node: String,
+        /// The setting, such as `cpus` or `env`.
+        setting: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong, and the values allowed.
+        reason: String,
+    },
+
     /// The workflow uses something that the target engine cannot express
     /// with the same meaning, so the export stops instead of changing it.
     #[error(
@@ -493,6 +514,17 @@ fn log_tail_suffix(tail: &str) -> String {
         "; it printed nothing".to_owned()
     } else {
         format!("; last lines of its output:\n{tail}")
+    }
+}
+
+/// Explains how many elements of a map had to succeed, when a ratio let some fail.
+fn required_text(required: usize, total: usize, ratio: Option<f64>) -> String {
+    match ratio {
+        Some(ratio) => format!(
+            ", but {required} of {total} had to succeed for its minimum success ratio {ratio}; \
+             lower the ratio or fix the failed elements"
+        ),
+        None => String::new(),
     }
 }
 

@@ -247,6 +247,7 @@ fn value_json(value: &Value) -> Json {
         Value::Int(number) => json!(number),
         Value::Float(number) if number.is_finite() => json!(number),
         Value::Bool(flag) => json!(flag),
+        Value::None => Json::Null,
         Value::File(file) => json!(file.path().display().to_string()),
         Value::Dir(dir) => json!(dir.path().display().to_string()),
         Value::List(elements) => Json::Array(elements.iter().map(value_json).collect()),
@@ -286,6 +287,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) {
 fn file_name_part(name: &str) -> String {
     let part: String = name
         .chars()
+        // File names are limited to 255 bytes; the index or time stamp
+        // beside the part keeps truncated names apart.
+        .take(100)
         .map(|c| {
             if c.is_ascii_alphanumeric() || "-_.".contains(c) {
                 c
@@ -321,6 +325,13 @@ mod tests {
         assert_eq!(file_name_part("a/b c"), "a_b_c");
         assert_eq!(file_name_part("../up"), "_up");
         assert_eq!(file_name_part(""), "_");
+        assert_eq!(file_name_part(&"n".repeat(300)).len(), 100);
+    }
+
+    #[test]
+    fn missing_elements_are_null() {
+        let list = Value::List(vec![Value::String("null".into()), Value::None]);
+        assert_eq!(value_json(&list), json!(["null", null]));
     }
 
     #[test]

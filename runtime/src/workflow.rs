@@ -49,9 +49,28 @@ pub struct Workflow {
 #[derive(Debug, Clone)]
 enum Problem {
     DuplicateNode(String),
-    ForeignOutput { node: String, input: &'static str },
-    InvalidMapRatio { node: String, ratio: f64 },
+    ForeignOutput {
+        node: String,
+        input: &'static str,
+    },
+    InvalidMapRatio {
+        node: String,
+        ratio: f64,
+    },
+    InvalidOverride {
+        node: String,
+        setting: &'static str,
+        value: String,
+        reason: String,
+    },
 }
+
+/// The most retries a declaration or an override may ask for, as in `container_task!`.
+const MAX_RETRIES: u32 = 100;
+/// The smallest CPU limit Docker can set, in cores.
+const MIN_CPUS: f64 = 0.01;
+/// The smallest memory limit Docker accepts, in bytes.
+const MIN_MEMORY: u64 = 6 * 1024 * 1024;
 
 /// A task call in the graph.
 #[derive(Debug)]
@@ -168,6 +187,14 @@ impl Workflow {
     }
 
     fn insert_node(&mut self, node: Node) -> NodeRef {
+        for (setting, value, reason) in node.overrides.problems() {
+            self.problems.push(Problem::InvalidOverride {
+                node: node.name.clone(),
+                setting,
+                value,
+                reason,
+            });
+        }
         let name = node.name.clone();
         let spec = node.spec;
         let mut bindings: Vec<(usize, Source)> = node.sources.iter().cloned().enumerate().collect();
@@ -224,7 +251,9 @@ impl Workflow {
     /// Returns the first problem found: a repeated node name
     /// ([`Error::DuplicateNode`]), an input bound to another workflow's output
     /// ([`Error::ForeignOutput`]), a map's success ratio outside 0 to 1
-    /// ([`Error::InvalidMapRatio`]) or a cycle ([`Error::Cycle`]).
+    /// ([`Error::InvalidMapRatio`]), an override that `container_task!` would
+    /// reject in a declaration ([`Error::InvalidOverride`]) or a cycle
+    /// ([`Error::Cycle`]).
     pub fn validate(&self) -> Result<(), Error> {
         match self.problems.first().cloned() {
             Some(Problem::DuplicateNode(node)) => {
@@ -241,6 +270,19 @@ impl Workflow {
             }
             Some(Problem::InvalidMapRatio { node, ratio }) => {
                 return Err(Error::InvalidMapRatio { node, ratio })
+            }
+            Some(Problem::InvalidOverride {
+                node,
+                setting,
+                value,
+                reason,
+            }) => {
+                return Err(Error::InvalidOverride {
+                    node,
+                    setting,
+                    value,
+                    reason,
+                })
             }
             None => {}
         }
@@ -377,5 +419,55 @@ impl Overrides {
     /// Returns the environment variables added by the call.
     pub fn extra_env(&self) -> &[(String, String)] {
         &self.env
+    }
+
+    /// Returns each setting that `container_task!` would reject in a
+    /// declaration, as the setting, its value and the reason with the fix.
+    fn problems(&self) -> Vec<(&'static str, String, String)> {
+        let mut problems = Vec::new();
+        if let Some(timeout) = self.timeout {
+            if timeout.is_zero() {
+                let reason = "a timeout must be greater than zero; leave it unset for no limit";
+                problems.push(("timeout", "0s".to_owned(), reason.to_owned()));
+            }
+        }
+        if let Some(retries) = self.retries {
+            if retries > MAX_RETRIES {
+                let reason = format!("`retries` must be from 0 to {MAX_RETRIES}");
+                problems.push(("retries", retries.to_string(), reason));
+            }
+        }
+        if let Some(cpus) = self.cpus {
+            if !(cpus >= MIN_CPUS && cpus.is_finite()) {
+                let reason = format!(
+                    "`cpus` must be a finite number of cores of at least {MIN_CPUS}, the \
+                     smallest CPU limit Docker can set"
+                );
+                problems.push(("cpus", cpus.to_string(), reason));
+            }
+        }
+        if let Some(memory) = self.memory {
+            if memory < MIN_MEMORY {
+                let reason = format!(
+                    "`memory` must be at least 6 MiB ({MIN_MEMORY} bytes), the smallest \
+                     limit Docker accepts"
+                );
+                problems.push(("memory", memory.to_string(), reason));
+            }
+        }
+        for (name, value) in &self.env {
+            if name.is_empty() || name.contains(['=', '\0']) {
+                let reason = "an environment variable name must not be empty or contain `=` \
+                              or a NUL character";
+                problems.push(("env", format!("{name:?}"), reason.to_owned()));
+            } else if value.contains('\0') {
+                let reason = format!(
+                    "the value of `{name}` contains a NUL character, which the operating \
+                     system cannot pass to a process"
+                );
+                problems.push(("env", format!("{name:?}"), reason));
+            }
+        }
+        problems
     }
 }

@@ -85,15 +85,17 @@ impl MapState {
         }
         let total = self.len();
         let succeeded = total - failed;
-        let enough = match min_success_ratio {
-            None => failed == 0,
-            Some(ratio) => succeeded >= required_successes(ratio, total),
+        let required = match min_success_ratio {
+            None => total,
+            Some(ratio) => required_successes(ratio, total),
         };
-        if !enough {
+        if succeeded < required {
             return Err(Error::MapFailed {
                 task: node.to_owned(),
                 failed,
                 total,
+                required,
+                min_success_ratio,
                 summary,
             });
         }
@@ -208,6 +210,10 @@ mod tests {
         let gathered = state.gather("m", 1, Some(0.5)).unwrap();
         let expected = Value::List(vec![Value::None, Value::Int(11), Value::Int(12)]);
         assert_eq!(gathered, [expected]);
-        assert!(state.gather("m", 1, Some(0.75)).is_err());
+        let message = state.gather("m", 1, Some(0.75)).unwrap_err().to_string();
+        assert!(
+            message.contains("1 of 3 elements failed, but 3 of 3 had to succeed for its minimum success ratio 0.75"),
+            "{message}"
+        );
     }
 }

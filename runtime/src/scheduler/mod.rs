@@ -394,10 +394,12 @@ impl<'w> Run<'w> {
     /// Marks every node without a state, running or not started, as cancelled.
     fn cancel_the_rest(&mut self, reason: &str) {
         let graph = self.workflow.graph();
+        let mut cancelled = 0;
         for (index, state) in self.states.iter_mut().enumerate() {
             if state.is_some() {
                 continue;
             }
+            cancelled += 1;
             let node = &graph[NodeIndex::new(index)];
             if self.attempts[index].load(Ordering::SeqCst) > 0 {
                 tracing::warn!(task = %node.name, reason, "task cancelled");
@@ -406,6 +408,14 @@ impl<'w> Run<'w> {
                 reason: reason.to_owned(),
             });
         }
+        let unfinished_elements = self
+            .maps
+            .iter()
+            .flatten()
+            .flat_map(|map| &map.results)
+            .filter(|state| state.is_none())
+            .count();
+        self.progress.cancelled(cancelled + unfinished_elements);
     }
 
     fn all_succeeded(&self) -> bool {

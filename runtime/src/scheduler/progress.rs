@@ -16,6 +16,7 @@ pub(super) struct ProgressDisplay {
     running: u64,
     failed: u64,
     skipped: u64,
+    cancelled: u64,
 }
 
 impl ProgressDisplay {
@@ -38,6 +39,7 @@ impl ProgressDisplay {
             running: 0,
             failed: 0,
             skipped: 0,
+            cancelled: 0,
         };
         display.redraw();
         display
@@ -82,6 +84,17 @@ impl ProgressDisplay {
         self.redraw();
     }
 
+    /// Counts the tasks that a stopped run will not finish, running or not
+    /// started, as cancelled and done.
+    pub(super) fn cancelled(&mut self, count: usize) {
+        self.running = 0;
+        self.cancelled += count as u64;
+        if let Some(bar) = &self.bar {
+            bar.inc(count as u64);
+        }
+        self.redraw();
+    }
+
     pub(super) fn done(&self) {
         if let Some(bar) = &self.bar {
             bar.finish();
@@ -90,10 +103,14 @@ impl ProgressDisplay {
 
     fn redraw(&self) {
         if let Some(bar) = &self.bar {
-            bar.set_message(format!(
+            let mut message = format!(
                 "{} running, {} failed, {} skipped",
                 self.running, self.failed, self.skipped
-            ));
+            );
+            if self.cancelled > 0 {
+                message.push_str(&format!(", {} cancelled", self.cancelled));
+            }
+            bar.set_message(message);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! integers in memory, so only the scheduling logic is under test.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 
@@ -518,6 +519,61 @@ async fn records_describe_run_and_attempts() {
         !run_dir.join("tasks/0001-after").exists(),
         "a skipped task has no attempt"
     );
+}
+
+#[tokio::test]
+async fn invalid_overrides_fail_validation_before_any_job() {
+    let cases = [
+        (Overrides::new().cpus(f64::NAN), "cpus", "at least 0.01"),
+        (Overrides::new().cpus(-1.0), "cpus", "at least 0.01"),
+        (Overrides::new().memory(0), "memory", "at least 6 MiB"),
+        (
+            Overrides::new().timeout(Duration::ZERO),
+            "timeout",
+            "greater than zero",
+        ),
+        (
+            Overrides::new().retries(u32::MAX),
+            "retries",
+            "from 0 to 100",
+        ),
+        (
+            Overrides::new().env("A=B", "x"),
+            "env",
+            "must not be empty or contain `=`",
+        ),
+        (Overrides::new().env("", "x"), "env", "must not be empty"),
+        (Overrides::new().env("A", "a\0b"), "env", "NUL character"),
+    ];
+    for (overrides, setting, reason) in cases {
+        let mut workflow = Workflow::new("overrides");
+        let bindings = AddInputs {
+            a: 1.into(),
+            b: 2.into(),
+        };
+        workflow.add_with("add", Add, bindings, overrides);
+        let adder = Adder::default();
+        let error = workflow.run_with(&adder, &quiet()).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidOverride { node, setting: found, .. }
+                if node == "add" && *found == setting),
+            "{error}"
+        );
+        assert!(error.to_string().contains(reason), "{error}");
+        assert_eq!(adder.started.load(Ordering::SeqCst), 0);
+    }
+    let mut workflow = Workflow::new("overrides");
+    let valid = Overrides::new()
+        .cpus(0.01)
+        .memory(6 * 1024 * 1024)
+        .retries(100)
+        .env("A", "");
+    let bindings = AddInputs {
+        a: 1.into(),
+        b: 2.into(),
+    };
+    workflow.add_with("add", Add, bindings, valid);
+    workflow.validate().unwrap();
 }
 
 #[tokio::test]
