@@ -446,7 +446,7 @@ pub enum Error {
         setting: &'static str,
         /// The value given.
         value: String,
-        /// What is wrong, and the values allowed.
+        /// The problem, and the values allowed.
         reason: String,
     },
 
@@ -463,7 +463,7 @@ pub enum Error {
         workflow: String,
         /// The node that cannot be exported, when one node is the cause.
         node: Option<String>,
-        /// What cannot be expressed, and what to change.
+        /// The part that cannot be expressed, and the change to make.
         reason: String,
     },
 

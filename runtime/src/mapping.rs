@@ -18,7 +18,7 @@ pub(crate) const ELEMENT_NODE: usize = usize::MAX;
 /// The output handles of a map node, one per declared output of the task.
 ///
 /// Each handle is gathered into a list with [`gather`](Self::gather). `G`
-/// says what the list holds: [`Complete`] when every element must succeed,
+/// sets the list type: [`Complete`] when every element must succeed,
 /// [`Partial`] when the map was given a minimum success ratio.
 #[derive(Debug, Clone, Copy)]
 pub struct Mapped<R, G = Complete> {
@@ -46,7 +46,7 @@ impl<R, G: Gathering> Mapped<R, G> {
     }
 }
 
-/// How a map node gathers its elements' outputs: [`Complete`] or [`Partial`].
+/// The gathering mode of a map node: [`Complete`] or [`Partial`].
 pub trait Gathering: sealed::Sealed {
     /// The type of one gathered output whose elements have type `U`.
     type List<U: TaskValue>: TaskValue;
@@ -57,7 +57,7 @@ pub trait Gathering: sealed::Sealed {
 pub struct Complete;
 
 /// Some elements may fail, so a gathered output is a `Vec<Option<U>>` that
-/// holds `None` at each failed element.
+/// contains `None` at each failed element.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Partial;
 

@@ -65,7 +65,7 @@ enum Problem {
     },
 }
 
-/// The most retries a declaration or an override may ask for, as in `container_task!`.
+/// The maximum of `retries` in a declaration or an override, as in `container_task!`.
 const MAX_RETRIES: u32 = 100;
 /// The smallest CPU limit Docker can set, in cores.
 const MIN_CPUS: f64 = 0.01;

@@ -55,7 +55,7 @@ impl MapState {
     /// Gathers the outputs of the elements, one list per output, in input
     /// order. Fails when fewer elements succeeded than `min_success_ratio`
     /// requires, or any failed without a ratio. With a ratio, a failed
-    /// element's place in each list holds [`Value::None`].
+    /// element's place in each list is [`Value::None`].
     pub(super) fn gather(
         &self,
         node: &str,
@@ -108,7 +108,7 @@ impl MapState {
 
 /// Returns the number of elements out of `total` that must succeed for the
 /// fraction `ratio`: `ratio * total` rounded up. The product is first rounded
-/// to 9 decimal places, so that a ratio such as 0.07, which no `f64` holds
+/// to 9 decimal places, so that a ratio such as 0.07, which no `f64` represents
 /// exactly, asks for 7 of 100 and not for 8 because `0.07 * 100.0` is
 /// `7.000000000000001`.
 fn required_successes(ratio: f64, total: usize) -> usize {
