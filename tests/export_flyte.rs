@@ -348,3 +348,123 @@ fn secret_reads_shared_kubernetes_secret() {
         "containerflow-secrets API_TOKEN 1 API_TOKEN\n"
     );
 }
+
+#[test]
+fn rejects_invalid_workflow_names() {
+    for name in ["", "My Flow!", "../../tmp/escaped", "nul\0name"] {
+        let mut workflow = Workflow::new(name);
+        let bindings = EchoBindings {
+            text: "a".into(),
+            suffix: "b".into(),
+        };
+        workflow.add("echo", Echo, bindings);
+        let (node, reason) = rejection(&workflow);
+        assert_eq!(node, None, "{name:?}");
+        assert!(
+            reason.contains("is not a valid Flyte name"),
+            "{name:?}: {reason}"
+        );
+    }
+}
+
+#[test]
+fn rejects_nul_in_string_literal() {
+    let mut workflow = Workflow::new("nul_value");
+    let bindings = EchoBindings {
+        text: "a\0b".into(),
+        suffix: "b".into(),
+    };
+    workflow.add("echo", Echo, bindings);
+    let (node, reason) = rejection(&workflow);
+    assert_eq!(node.as_deref(), Some("echo"));
+    assert!(reason.contains("input `text`"), "{reason}");
+    assert!(reason.contains("NUL character"), "{reason}");
+}
+
+container_task! {
+    pub struct ListWords {
+        name = "list_words",
+        image = "busybox:1.35",
+        inputs = { words: Vec<String> },
+        outputs = {},
+        command = ["/bin/sh", "-c", "echo '{{.inputs.words}}'"],
+    }
+}
+
+#[test]
+fn rejects_string_list_in_script() {
+    let mut workflow = Workflow::new("listing");
+    let words = vec!["a".to_owned(), "b".to_owned()];
+    workflow.add(
+        "list",
+        ListWords,
+        ListWordsBindings {
+            words: words.into(),
+        },
+    );
+    let (node, reason) = rejection(&workflow);
+    assert_eq!(node.as_deref(), Some("list"));
+    assert!(reason.contains("list of strings `words`"), "{reason}");
+    assert!(reason.contains("`/var/inputs/words/0`"), "{reason}");
+}
+
+container_task! {
+    pub struct ReservedEnv {
+        name = "reserved_env",
+        image = "busybox:1.35",
+        inputs = {},
+        outputs = {},
+        env = { CONTAINERFLOW_INPUT_x: "1" },
+        command = ["true"],
+    }
+}
+
+#[test]
+fn rejects_reserved_env_prefix() {
+    let mut workflow = Workflow::new("reserved");
+    workflow.add("call", ReservedEnv, ReservedEnvBindings {});
+    let (node, reason) = rejection(&workflow);
+    assert_eq!(node.as_deref(), Some("call"));
+    assert!(reason.contains("`CONTAINERFLOW_INPUT_x`"), "{reason}");
+}
+
+#[test]
+fn rejects_non_empty_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    let stale = directory.path().join("0_old_task_1.pb");
+    fs::write(&stale, b"stale").unwrap();
+    let result = example_workflow("greeting").export_flyte(directory.path());
+    let Err(Error::ExportWrite { path, source }) = result else {
+        panic!("expected Error::ExportWrite, got {result:?}");
+    };
+    assert_eq!(path, directory.path());
+    assert!(source.to_string().contains("not empty"), "{source}");
+    assert_eq!(file_names(directory.path()), ["0_old_task_1.pb"]);
+}
+
+#[test]
+fn exports_into_empty_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    example_workflow("greeting")
+        .export_flyte(directory.path())
+        .unwrap();
+    assert_eq!(file_names(directory.path()).len(), 3);
+}
+
+#[cfg(unix)]
+#[test]
+fn archive_has_mode_of_package_files() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let directory = tempfile::tempdir().unwrap();
+    let archive = directory.path().join("greeting.tgz");
+    let unpacked = directory.path().join("greeting");
+    example_workflow("greeting").export_flyte(&archive).unwrap();
+    example_workflow("greeting")
+        .export_flyte(&unpacked)
+        .unwrap();
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    // A package file has 0666 minus the umask, so this is 0644 minus the umask.
+    let expected = mode(&unpacked.join("0_echo_and_return_greeting_1.pb")) & 0o644;
+    assert_eq!(mode(&archive), expected, "{:o}", mode(&archive));
+}

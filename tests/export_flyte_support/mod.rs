@@ -43,6 +43,12 @@ pub fn example_workflow(name: &str) -> Workflow {
     }
 }
 
+/// Returns the workflow of the greeting example for the name `name`.
+pub fn greeting_workflow(name: &str) -> Workflow {
+    let args = greeting::Args::parse_from(["greeting", "--name", name]);
+    greeting::workflow(&args).0
+}
+
 /// Returns the interpreter of the flytekit environment.
 ///
 /// # Panics

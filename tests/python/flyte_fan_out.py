@@ -15,7 +15,8 @@ digest = ContainerTask(
     command=[
         "/bin/sh",
         "-c",
-        "yes '{{.inputs.seed}}' | head -c $(({{.inputs.mebibytes}} * 1048576)) > /tmp/data "
+        flyte_oracle.read_input("seed")
+        + "yes ''\"${CONTAINERFLOW_INPUT_seed}\"'' | head -c $(({{.inputs.mebibytes}} * 1048576)) > /tmp/data "
         "&& sha256sum < /tmp/data | cut -d ' ' -f 1 > /var/outputs/digest "
         "&& wc -c < /tmp/data > /var/outputs/bytes",
     ],
@@ -32,7 +33,12 @@ join = ContainerTask(
     command=[
         "/bin/sh",
         "-c",
-        "printf '%s\\n' '{{.inputs.a}}' '{{.inputs.b}}' '{{.inputs.c}}' '{{.inputs.d}}' "
+        flyte_oracle.read_input("a")
+        + flyte_oracle.read_input("b")
+        + flyte_oracle.read_input("c")
+        + flyte_oracle.read_input("d")
+        + "printf '%s\\n' ''\"${CONTAINERFLOW_INPUT_a}\"'' ''\"${CONTAINERFLOW_INPUT_b}\"'' "
+        "''\"${CONTAINERFLOW_INPUT_c}\"'' ''\"${CONTAINERFLOW_INPUT_d}\"'' "
         "| sha256sum | cut -d ' ' -f 1 > /var/outputs/combined "
         "&& echo $(({{.inputs.bytes_a}} + {{.inputs.bytes_b}} + {{.inputs.bytes_c}} + {{.inputs.bytes_d}})) "
         "> /var/outputs/total_bytes",

@@ -14,7 +14,8 @@ greeting = ContainerTask(
     command=[
         "/bin/sh",
         "-c",
-        "echo 'Hello, my name is {{.inputs.name}}.' | tee -a /var/outputs/greeting",
+        flyte_oracle.read_input("name")
+        + "echo 'Hello, my name is '\"${CONTAINERFLOW_INPUT_name}\"'.' | tee -a /var/outputs/greeting",
     ],
 )
 

@@ -23,7 +23,12 @@ length = ContainerTask(
     inputs=kwtypes(word=str),
     outputs=kwtypes(length=int),
     pod_template_name=flyte_oracle.SANDBOX_TEMPLATE,
-    command=["/bin/sh", "-c", "printf '%s' '{{.inputs.word}}' | wc -c > /var/outputs/length"],
+    command=[
+        "/bin/sh",
+        "-c",
+        flyte_oracle.read_input("word")
+        + "printf '%s' ''\"${CONTAINERFLOW_INPUT_word}\"'' | wc -c > /var/outputs/length",
+    ],
 )
 
 length_reference = ReferenceTask(

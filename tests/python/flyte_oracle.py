@@ -25,6 +25,20 @@ FAILURE_POLICY = WorkflowFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
 SANDBOX_TEMPLATE = "sandboxed-pod-template"
 
 
+def read_input(name, input_data_dir="/var/inputs"):
+    """Returns the script line that a careful Flyte user puts before a
+    `sh -c` script that uses the string input `name`: it reads the file that
+    CoPilot writes into the variable `CONTAINERFLOW_INPUT_<name>`, keeping
+    trailing newlines with a `.` that it strips again, so the script can use
+    `"${CONTAINERFLOW_INPUT_<name>}"` where a raw `{{.inputs.<name>}}` could
+    end the quotes and run commands."""
+    variable = f"CONTAINERFLOW_INPUT_{name}"
+    return (
+        f"{variable}=$(cat {input_data_dir}/{name} && printf .) || exit 64; "
+        f"{variable}=${{{variable}%.}}\n"
+    )
+
+
 def workflow(name):
     """Returns an imperative workflow, whose name is given, unlike `@workflow`'s."""
     return ImperativeWorkflow(name=name, failure_policy=FAILURE_POLICY)

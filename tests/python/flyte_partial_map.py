@@ -41,7 +41,12 @@ length = ContainerTask(
     output_data_dir="/var/outputs",
     inputs=kwtypes(word=str),
     outputs=kwtypes(length=int),
-    command=["/bin/sh", "-c", "printf '%s' '{{.inputs.word}}' | wc -c > /var/outputs/length"],
+    command=[
+        "/bin/sh",
+        "-c",
+        flyte_oracle.read_input("word")
+        + "printf '%s' ''\"${CONTAINERFLOW_INPUT_word}\"'' | wc -c > /var/outputs/length",
+    ],
 )
 
 length_reference = ReferenceTask(

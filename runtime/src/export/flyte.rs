@@ -10,9 +10,11 @@
 //! it. flytectl registers the files sorted by name, so tasks come before the
 //! workflow that calls them.
 //!
-//! `task` builds the task templates, `graph` the workflow and the launch
-//! plan, and `package` writes the files.
+//! `task` builds the task templates, with the commands that `command`
+//! rewrites, `graph` builds the workflow and the launch plan, and `package`
+//! writes the files.
 
+mod command;
 mod graph;
 mod package;
 mod task;
@@ -54,6 +56,7 @@ pub(super) fn export(workflow: &Workflow, path: &Path) -> Result<(), Error> {
 /// Builds every file of the package, in registration order.
 fn entities(workflow: &Workflow) -> Result<Vec<Entity>, Error> {
     let reject = Rejection::new(workflow);
+    check_entity_name("workflow", workflow.name()).map_err(|reason| reject.workflow(reason))?;
     let mut entities = Vec::new();
     for (spec, node) in task::distinct_specs(workflow, &reject)? {
         let template = task::template(spec, node, &reject)?;
@@ -83,6 +86,32 @@ fn entities(workflow: &Workflow) -> Result<Vec<Entity>, Error> {
         bytes: launch_plan.encode_to_vec(),
     });
     Ok(entities)
+}
+
+/// Rejects a task or workflow name that is not a Flyte entity name as
+/// flytekit writes one: ASCII letters, digits, `_`, `.` and `-`, starting
+/// with a letter, a digit or `_`, as in the `module.function` names of
+/// Python objects.
+///
+/// flyteadmin only requires a name to be non-empty. But the name is part of
+/// each file name in the package and of the `flytectl` commands that launch
+/// the workflow, where a `/`, a space or a NUL would break them.
+fn check_entity_name(kind: &str, name: &str) -> Result<(), String> {
+    let valid_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid_rest = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if valid_start && valid_rest {
+        return Ok(());
+    }
+    Err(format!(
+        "the {kind} name {name:?} is not a valid Flyte name: it must be ASCII letters, digits, \
+         `_`, `.` or `-`, starting with a letter, a digit or `_`, because it is part of the \
+         package's file names and of `flytectl` commands; rename the {kind}"
+    ))
 }
 
 /// Builds [`Error::Unexportable`] for one workflow.
@@ -120,5 +149,36 @@ impl<'a> Rejection<'a> {
     /// Rejects a task, naming the first node that calls it.
     fn task(&self, node: &str, spec: &TaskSpec, reason: String) -> Error {
         self.node(node, format!("task `{}`: {reason}", spec.name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_names() {
+        for name in [
+            "greeting",
+            "word_count",
+            "pkg.module.flow",
+            "Flow-2",
+            "_private",
+            "1st",
+        ] {
+            assert!(check_entity_name("workflow", name).is_ok(), "{name:?}");
+        }
+        for name in [
+            "",
+            "My Flow!",
+            "../../tmp/escaped",
+            "a/b",
+            "nul\0",
+            ".hidden",
+            "-flag",
+            "ü",
+        ] {
+            assert!(check_entity_name("workflow", name).is_err(), "{name:?}");
+        }
     }
 }

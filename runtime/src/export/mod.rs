@@ -7,6 +7,7 @@
 
 mod argo;
 mod flyte;
+mod shell;
 
 use std::path::Path;
 
@@ -16,7 +17,8 @@ use crate::workflow::Workflow;
 impl Workflow {
     /// Writes the workflow as a package that Flyte's `flytectl register
     /// files --archive` accepts: a tar.gz archive when `path` ends in
-    /// `.tgz` or `.tar.gz`, otherwise a directory of the same files.
+    /// `.tgz` or `.tar.gz`, otherwise a directory of the same files, which
+    /// must be missing or empty.
     ///
     /// The package contains a `raw-container` task per distinct task, the
     /// workflow, and a launch plan of the same name, as flytekit 1.16's
@@ -32,6 +34,12 @@ impl Workflow {
     /// a request for the key of its name in the Kubernetes secret
     /// `containerflow-secrets`, set as the variable of the same name.
     ///
+    /// Flyte's backend substitutes placeholders as raw text, so a string
+    /// placeholder inside a `sh -c` script is rewritten: the script reads
+    /// the input's file, which Flyte's CoPilot writes, into the shell
+    /// variable `CONTAINERFLOW_INPUT_<name>` and expands it where the shell
+    /// neither splits nor runs it.
+    ///
     /// `docs/cluster.md` describes what a cluster needs to run the package,
     /// and where Flyte's behaviour differs from a local run.
     ///
@@ -39,12 +47,20 @@ impl Workflow {
     ///
     /// Returns the workflow's validation error, [`Error::Unexportable`] for
     /// a part Flyte cannot express faithfully, and [`Error::ExportWrite`]
-    /// when a file cannot be written. The export rejects:
+    /// when a file cannot be written or the directory `path` is not empty.
+    /// The export rejects:
     ///
     /// - a placeholder of a float, duration or datetime input (or a list of
     ///   them) in a command, because Flyte's backend renders these types
     ///   differently (`1e+06`, `seconds:90`, `05.5Z`); the task can read the
     ///   value from its input file instead;
+    /// - a placeholder of a list of strings inside a shell script, whose
+    ///   elements the backend would insert as raw text;
+    /// - a workflow or task name other than ASCII letters, digits, `_`, `.`
+    ///   and `-` starting with a letter, a digit or `_`, and a string
+    ///   literal that contains a NUL character;
+    /// - an environment variable whose name starts with
+    ///   `CONTAINERFLOW_INPUT_`;
     /// - a user other than the image's, which a task template cannot set;
     /// - an environment variable added by a call, which a Flyte node cannot
     ///   override;

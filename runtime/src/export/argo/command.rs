@@ -21,12 +21,13 @@
 //! it, so the script first checks that such a value contains only the
 //! characters our renderer can produce, and exits with code 64 otherwise.
 
+use crate::export::shell;
 use crate::render::push_quoted;
 use crate::spec::{ArgTemplate, Quoting, Segment, TaskSpec};
 use crate::value::ValueType;
 
 /// The prefix of the environment variables that carry input values.
-pub(super) const ENV_PREFIX: &str = "CONTAINERFLOW_INPUT_";
+pub(super) const ENV_PREFIX: &str = shell::VARIABLE_PREFIX;
 
 /// The exit code of the check that rejects a value that is not shell-safe.
 const CHECK_EXIT_CODE: u8 = 64;
@@ -62,7 +63,7 @@ pub(super) fn rewrite(spec: &TaskSpec) -> Result<Command, String> {
 
 /// Returns the name of the environment variable that carries input `name`.
 pub(super) fn env_name(name: &str) -> String {
-    format!("{ENV_PREFIX}{name}")
+    shell::variable_name(name)
 }
 
 fn rewrite_all(
@@ -160,13 +161,8 @@ impl Placeholder<'_> {
 
     fn push_scalar(&self, argument: &mut String, is_string: bool) {
         let variable = env_name(self.name);
-        let text = match self.quoting {
-            Quoting::Verbatim => format!("{{{{inputs.parameters.{}}}}}", self.name),
-            Quoting::ShellSingle => format!("'\"${{{variable}}}\"'"),
-            Quoting::ShellDouble => format!("${{{variable}}}"),
-            Quoting::ShellBare if is_string => format!("\"${{{variable}}}\""),
-            Quoting::ShellBare => format!("${{{variable}}}"),
-        };
+        let text = shell::expansion(&variable, self.quoting, is_string)
+            .unwrap_or_else(|| format!("{{{{inputs.parameters.{}}}}}", self.name));
         argument.push_str(&text);
     }
 

@@ -258,7 +258,7 @@ impl Builder<'_> {
             let reference = match source {
                 Source::Value(value) => {
                     let name = format!("{}__{}", node.name, param.name);
-                    self.add_input(interface, &name, ty, value)?;
+                    self.add_input(interface, param.name, &name, ty, value)?;
                     OutputReference {
                         node_id: String::new(),
                         var: name,
@@ -314,15 +314,25 @@ impl Builder<'_> {
         Ok((&map.lists[*list], ValueType::List(&param.ty)))
     }
 
+    /// Adds the workflow input `name` for the literal `value` of input `param`.
     fn add_input(
         &self,
         interface: &mut Interface,
+        param: &str,
         name: &str,
         ty: ValueType,
         value: &Value,
     ) -> Result<(), Error> {
         let node = &self.node().name;
-        literal_type(ty).map_err(|reason| self.reject.node(node, reason))?;
+        let reject = |reason: String| self.reject.node(node, format!("input `{param}`: {reason}"));
+        literal_type(ty).map_err(reject)?;
+        if contains_nul(value) {
+            return Err(reject(
+                "the value contains a NUL character, which no command argument or shell \
+                 variable can hold, and which a local run rejects too; remove it"
+                    .to_owned(),
+            ));
+        }
         let input = WorkflowInput {
             ty,
             default: literal(value, ty),
@@ -371,6 +381,19 @@ impl Builder<'_> {
                 .push((name.clone(), ty, promise(&name, reference)));
         }
         Ok(())
+    }
+}
+
+/// Returns true when a string in `value`, or a key of a map in it, contains
+/// a NUL character.
+fn contains_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::List(elements) => elements.iter().any(contains_nul),
+        Value::Map(entries) => entries
+            .iter()
+            .any(|(key, value)| key.contains('\0') || contains_nul(value)),
+        _ => false,
     }
 }
 

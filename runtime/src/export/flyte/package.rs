@@ -11,9 +11,13 @@ use super::Entity;
 use crate::error::Error;
 
 /// Writes the entities as a tar.gz archive when `path` ends in `.tgz` or
-/// `.tar.gz`, and otherwise as files in the directory `path`, created if
-/// missing. An archive is written to a temporary name beside `path` and
-/// renamed, so a failed export leaves no partial archive.
+/// `.tar.gz`, and otherwise as files in the directory `path`, which must be
+/// missing or empty. An archive is written to a temporary name beside `path`
+/// and renamed, so a failed export leaves no partial archive.
+///
+/// A directory that contains files is rejected, not cleared or mixed,
+/// because `flytectl register files` registers every file it is given, and
+/// old files beside new ones would register tasks the workflow no longer has.
 pub(super) fn write(entities: &[Entity], path: &Path) -> Result<(), Error> {
     let files: Vec<(String, &[u8])> = entities
         .iter()
@@ -58,6 +62,13 @@ fn digits_for(count: usize) -> usize {
 
 fn write_directory(files: &[(String, &[u8])], directory: &Path) -> io::Result<()> {
     fs::create_dir_all(directory)?;
+    if fs::read_dir(directory)?.next().is_some() {
+        return Err(io::Error::new(
+            io::ErrorKind::DirectoryNotEmpty,
+            "the directory is not empty, and flytectl would register every file in it; \
+             remove its files or export to a new directory",
+        ));
+    }
     for (name, bytes) in files {
         fs::write(directory.join(name), bytes)?;
     }
@@ -66,12 +77,15 @@ fn write_directory(files: &[(String, &[u8])], directory: &Path) -> io::Result<()
 
 /// Writes a flat archive: regular files only, no directory entries, with a
 /// fixed mode and time so the same workflow gives the same bytes.
+///
+/// The archive gets mode 0644 minus the umask, as a file that `fs::write`
+/// creates, where a temporary file would keep its private 0600.
 fn write_archive(files: &[(String, &[u8])], path: &Path) -> io::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(&directory)?;
+    let mut temporary = temporary_file(&directory)?;
     {
         let encoder = GzEncoder::new(temporary.as_file_mut(), Compression::default());
         let mut archive = tar::Builder::new(encoder);
@@ -87,6 +101,23 @@ fn write_archive(files: &[(String, &[u8])], path: &Path) -> io::Result<()> {
     }
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// Creates the temporary archive in `directory`, with the mode that
+/// [`write_archive`] documents.
+#[cfg(unix)]
+fn temporary_file(directory: &Path) -> io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+
+    // `open` applies the umask to this mode.
+    tempfile::Builder::new()
+        .permissions(fs::Permissions::from_mode(0o644))
+        .tempfile_in(directory)
+}
+
+#[cfg(not(unix))]
+fn temporary_file(directory: &Path) -> io::Result<tempfile::NamedTempFile> {
+    tempfile::NamedTempFile::new_in(directory)
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::Rejection;
+use super::{command, Rejection};
 use crate::error::Error;
+use crate::export::shell;
 use crate::flyteidl::core::blob_type::BlobDimensionality;
 use crate::flyteidl::core::BlobType;
 use crate::flyteidl::interface::{
@@ -19,9 +20,7 @@ use crate::flyteidl::tasks::{
     task_template, Container, DataLoadingConfig, K8sObjectMetadata, K8sPod, KeyValuePair,
     Resources, RetryStrategy, RuntimeMetadata, Secret, SecurityContext, TaskMetadata, TaskTemplate,
 };
-use crate::spec::{
-    ArgTemplate, MetadataFormat, ParamSpec, PodTemplate, RunAs, Segment, Settings, TaskSpec,
-};
+use crate::spec::{MetadataFormat, ParamSpec, PodTemplate, RunAs, Segment, Settings, TaskSpec};
 use crate::value::ValueType;
 use crate::workflow::Workflow;
 
@@ -81,8 +80,15 @@ pub(super) fn template(
     check_user(spec.settings.user).map_err(|reason| reject.task(node, spec, reason))?;
     check_rendering(spec).map_err(|reason| reject.task(node, spec, reason))?;
     check_outputs(spec).map_err(|reason| reject.task(node, spec, reason))?;
+    check_env(spec).map_err(|reason| reject.task(node, spec, reason))?;
     let interface = interface(spec).map_err(|reason| reject.task(node, spec, reason))?;
-    let (target, config) = target(spec);
+    let argv = Argv {
+        command: command::rewrite(spec, spec.command)
+            .map_err(|reason| reject.task(node, spec, reason))?,
+        args: command::rewrite(spec, spec.arguments)
+            .map_err(|reason| reject.task(node, spec, reason))?,
+    };
+    let (target, config) = target(spec, argv);
     Ok(TaskTemplate {
         id: Some(Identifier::unversioned(ResourceType::Task, spec.name)),
         r#type: TASK_TYPE.to_owned(),
@@ -95,16 +101,25 @@ pub(super) fn template(
 }
 
 fn check_name(spec: &TaskSpec, node: &str, reject: &Rejection<'_>) -> Result<(), Error> {
-    if spec.name.is_empty() || spec.name.contains(['/', '\0']) {
-        return Err(reject.task(
-            node,
-            spec,
-            "the task name is part of a file name in the package, so it must be non-empty \
-             and contain no `/`"
-                .to_owned(),
-        ));
+    super::check_entity_name("task", spec.name).map_err(|reason| reject.task(node, spec, reason))
+}
+
+/// Rejects a declared environment variable whose name starts with
+/// [`shell::VARIABLE_PREFIX`], because a script that reads an input file
+/// sets a shell variable of that name.
+fn check_env(spec: &TaskSpec) -> Result<(), String> {
+    match spec
+        .env
+        .iter()
+        .find(|(name, _)| name.starts_with(shell::VARIABLE_PREFIX))
+    {
+        Some((name, _)) => Err(format!(
+            "the environment variable `{name}` starts with `{}`, which the export reserves for \
+             the shell variables that carry input values; rename it",
+            shell::VARIABLE_PREFIX
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Requests each declared secret from the key of its variable name in the
@@ -355,10 +370,16 @@ fn metadata(spec: &TaskSpec) -> TaskMetadata {
     }
 }
 
+/// A container's command and arguments, rewritten for Flyte's backend.
+struct Argv {
+    command: Vec<String>,
+    args: Vec<String>,
+}
+
 /// Builds the container, or the pod of a task with an inline pod template,
 /// and the template's plugin settings.
-fn target(spec: &TaskSpec) -> (task_template::Target, BTreeMap<String, String>) {
-    let container = container(spec);
+fn target(spec: &TaskSpec, argv: Argv) -> (task_template::Target, BTreeMap<String, String>) {
+    let container = container(spec, argv);
     let Some(PodTemplate::Inline {
         labels,
         annotations,
@@ -389,13 +410,7 @@ fn target(spec: &TaskSpec) -> (task_template::Target, BTreeMap<String, String>) 
     (task_template::Target::K8sPod(pod), config)
 }
 
-fn container(spec: &TaskSpec) -> Container {
-    let sources = |templates: &[ArgTemplate]| -> Vec<String> {
-        templates
-            .iter()
-            .map(|template| template.source.to_owned())
-            .collect()
-    };
+fn container(spec: &TaskSpec, argv: Argv) -> Container {
     let format = match spec.metadata_format {
         MetadataFormat::Json => LiteralMapFormat::Json,
         MetadataFormat::Yaml => LiteralMapFormat::Yaml,
@@ -403,8 +418,8 @@ fn container(spec: &TaskSpec) -> Container {
     };
     Container {
         image: spec.image.to_owned(),
-        command: sources(spec.command),
-        args: sources(spec.arguments),
+        command: argv.command,
+        args: argv.args,
         // flytekit writes empty resources when a task sets none.
         resources: Some(resources(&spec.settings).unwrap_or_default()),
         env: spec
