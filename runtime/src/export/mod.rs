@@ -55,7 +55,8 @@ impl Workflow {
     ///   differently (`1e+06`, `seconds:90`, `05.5Z`); the task can read the
     ///   value from its input file instead;
     /// - a placeholder of a list of strings inside a shell script, whose
-    ///   elements the backend would insert as raw text;
+    ///   elements the backend would insert as raw text, and literal `{{`
+    ///   text followed by `.` or `$`, which the backend could substitute;
     /// - a workflow or task name other than ASCII letters, digits, `_`, `.`
     ///   and `-` starting with a letter, a digit or `_`, and a string
     ///   literal that contains a NUL character;

@@ -36,8 +36,9 @@ const READ_FAILED_EXIT_CODE: u8 = 64;
 ///
 /// # Errors
 ///
-/// Returns the reason when a placeholder cannot be passed safely: a list of
-/// strings inside a shell script, or a type that the export rejects.
+/// Returns the reason when a placeholder cannot be passed safely, a list of
+/// strings inside a shell script or a type that the export rejects, and
+/// for literal text that the backend could read as a variable.
 pub(super) fn rewrite(spec: &TaskSpec, templates: &[ArgTemplate]) -> Result<Vec<String>, String> {
     templates
         .iter()
@@ -50,6 +51,14 @@ fn rewrite_one(spec: &TaskSpec, template: &ArgTemplate) -> Result<String, String
     let mut read_inputs: Vec<&str> = Vec::new();
     for segment in template.segments {
         match *segment {
+            Segment::Text(text) if looks_like_backend_variable(text) => {
+                return Err(format!(
+                    "the argument `{}` contains literal `{{{{` text that Flyte's backend would \
+                     read as one of its template variables, such as `{{{{.inputs.x}}}}` or \
+                     `{{{{.OutputPrefix}}}}`, and replace; remove the text or pass it as an input",
+                    template.source
+                ));
+            }
             Segment::Text(text) => argument.push_str(text),
             Segment::Input { index, quoting } => {
                 let Some(input) = spec.inputs.get(index) else {
@@ -76,6 +85,19 @@ fn rewrite_one(spec: &TaskSpec, template: &ArgTemplate) -> Result<String, String
         .collect();
     script.push_str(&argument);
     Ok(script)
+}
+
+/// Returns true when `text` contains `{{`, optional whitespace, then `.` or
+/// `$`: the start of every variable that Flyte's backend substitutes, in any
+/// case (`{{ .Inputs.x }}`, `{{$Input}}`). Locally such text, written with
+/// the `{{{{` escape, is literal, so it would mean something else on Flyte.
+/// The backend keeps other `{{...}}` text as it is, so a `docker inspect`
+/// template such as `{{.Id}}` would be safe, but it is rejected too.
+fn looks_like_backend_variable(text: &str) -> bool {
+    text.match_indices("{{").any(|(position, _)| {
+        let rest = text[position + 2..].trim_start();
+        rest.starts_with(['.', '$'])
+    })
 }
 
 /// Returns the text that replaces a placeholder of input `name`.
@@ -261,6 +283,19 @@ mod tests {
         let reason = rewritten(SEGMENTS).unwrap_err();
         assert!(reason.contains("list of strings `words`"), "{reason}");
         assert!(reason.contains("`/var/inputs/words/0`"), "{reason}");
+    }
+
+    #[test]
+    fn literal_backend_variable_is_rejected() {
+        static SEGMENTS: &[Segment] = &[Segment::Text("echo '{{ .Inputs.name }}'")];
+        let reason = rewritten(SEGMENTS).unwrap_err();
+        assert!(reason.contains("template variables"), "{reason}");
+        for text in ["{{.inputs.x}}", "{{$Input}}", "a {{  .OutputPrefix}}"] {
+            assert!(looks_like_backend_variable(text), "{text:?}");
+        }
+        for text in ["{{", "{{}}", "a }} {{x}}", "${x}"] {
+            assert!(!looks_like_backend_variable(text), "{text:?}");
+        }
     }
 
     #[test]
