@@ -1,7 +1,10 @@
 //! Checks of `env` and `secrets`, the environment of the container.
 
+use proc_macro2::Span;
+
 use crate::ast::{SecretSource, Task};
 use crate::errors::Errors;
+use crate::template::{self, Piece};
 
 /// Reports every problem of `env` and `secrets`.
 pub fn check(task: &Task, errors: &mut Errors) {
@@ -25,6 +28,7 @@ fn check_env(task: &Task, errors: &mut Errors) {
             errors.push_at(var.name_span, message);
         }
         seen.push(name);
+        check_env_placeholder(task, name, &var.value.value(), var.value.span(), errors);
         if var.value.value().contains('\0') {
             let message = format!(
                 "the value of environment variable `{name}` contains a NUL character, which \
@@ -33,6 +37,27 @@ fn check_env(task: &Task, errors: &mut Errors) {
             errors.push_at(var.value.span(), message);
         }
     }
+}
+
+/// Reports an input placeholder in an `env` value. Values are passed as
+/// written, here and on Flyte, so the variable would contain the placeholder's text.
+fn check_env_placeholder(task: &Task, name: &str, value: &str, span: Span, errors: &mut Errors) {
+    let pieces = template::parse(value).pieces;
+    let first = pieces.into_iter().find_map(|piece| match piece {
+        Piece::Input(placeholder) => Some(placeholder),
+        Piece::Text(_) => None,
+    });
+    let Some(placeholder) = first else {
+        return;
+    };
+    let input_dir = &task.input_data_dir.path;
+    let message = format!(
+        "`env` value of `{name}` contains the placeholder `{}`, but environment values are \
+         passed as written, not rendered\nhelp: read the input from `{input_dir}/{}` in the \
+         command, or render it into `command` or `arguments`",
+        placeholder.text, placeholder.name
+    );
+    errors.push_at(span, message);
 }
 
 /// Reports secret names that are not valid variable names, that repeat, or

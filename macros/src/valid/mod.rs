@@ -220,4 +220,22 @@ mod tests {
         assert!(messages[1].starts_with("invalid environment variable name ``"));
         assert!(messages[2].contains("contains a NUL character"));
     }
+
+    #[test]
+    fn env_placeholder_is_rejected() {
+        let body = format!(
+            r#"{REQUIRED} inputs = {{ x: String }}, command = ["cat", "/var/inputs/x"], env = {{ X: "v={{{{.inputs.x}}}}", Y: "{{{{{{{{.inputs.x}}}}" }}"#
+        );
+        let (_, messages) = check_body(&body);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with(
+                "`env` value of `X` contains the placeholder `{{.inputs.x}}`, but environment \
+                 values are passed as written"
+            ),
+            "{}",
+            messages[0]
+        );
+        assert!(messages[0].contains("`/var/inputs/x`"), "{}", messages[0]);
+    }
 }
