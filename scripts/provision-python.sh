@@ -54,7 +54,7 @@ make_venv() {
 # protobuf is pinned too, because it is the library that does the decoding.
 make_venv "$repo/.venv" flyteidl==1.16.8 protobuf==7.36.2 PyYAML==6.0.3
 "$repo/.venv/bin/python" -c 'import flyteidl.core.literals_pb2, yaml'
-make_venv "$repo/.venv-argo" hera==7.1.0 check-jsonschema==0.39.0 PyYAML==6.0.3
+make_venv "$repo/.venv-argo" hera==7.1.0 check-jsonschema==0.39.0 PyYAML==6.0.3 ruamel.yaml==0.19.1
 "$repo/.venv-argo/bin/python" -c 'import hera.workflows, yaml, check_jsonschema'
 echo "provision-python: $repo/.venv/bin/python is ready"
 

@@ -76,6 +76,17 @@ impl Oracle {
         self.python_check(&["compare".as_ref(), file.as_os_str(), example.as_ref()])
     }
 
+    /// Reads `file` with PyYAML (YAML 1.1) and ruamel.yaml (YAML 1.2), which
+    /// must read the same document with no scalar other than strings and
+    /// the integer fields, and prints that document as JSON.
+    pub fn yaml_versions_check(&self, file: &Path) -> Output {
+        Command::new(&self.python)
+            .arg(repo().join("tests/python/argo_yaml_versions.py"))
+            .arg(file)
+            .output()
+            .expect("python did not start")
+    }
+
     fn python_check(&self, args: &[&std::ffi::OsStr]) -> Output {
         Command::new(&self.python)
             .arg(repo().join("tests/python/argo_check.py"))
@@ -94,6 +105,14 @@ impl Oracle {
 
     pub fn assert_matches_hera(&self, file: &Path, example: &str) {
         assert_success("hera comparison", file, &self.hera_compare(file, example));
+    }
+
+    /// Returns the document that YAML 1.1 and 1.2 loaders both read from
+    /// `file`, and panics when they differ.
+    pub fn read_in_both_yaml_versions(&self, file: &Path) -> serde_json::Value {
+        let output = self.yaml_versions_check(file);
+        assert_success("YAML 1.1 and 1.2 comparison", file, &output);
+        serde_json::from_slice(&output.stdout).expect("the check prints JSON")
     }
 }
 
@@ -116,6 +135,9 @@ pub enum Check {
     HeraParse,
     /// The comparison with the hera script: anything that differs.
     HeraCompare,
+    /// The comparison of YAML 1.1 and 1.2 loaders: a plain `yes`, `on` or
+    /// `1_000` that YAML 1.1 reads as a boolean or a number.
+    YamlVersions,
 }
 
 impl Oracle {
@@ -125,6 +147,7 @@ impl Oracle {
             Check::Schema => self.schema_check(file),
             Check::HeraParse => self.hera_parse(file),
             Check::HeraCompare => self.hera_compare(file, example),
+            Check::YamlVersions => self.yaml_versions_check(file),
         };
         !output.status.success()
     }
@@ -144,14 +167,14 @@ pub const BREAKAGES: &[Breakage] = &[
     // `report` no longer waits for `generate`, whose file it reads.
     Breakage {
         name: "dropped_dependency",
-        from: "        - generate\n        - count\n",
-        to: "        - count\n",
+        from: "              - generate\n              - count\n",
+        to: "              - count\n",
         caught_by: Check::HeraCompare,
     },
     // `count` no longer receives the file it counts.
     Breakage {
         name: "dropped_binding",
-        from: "          artifacts:\n          - name: text\n            from: '{{tasks.generate.outputs.artifacts.text}}'\n",
+        from: "              artifacts:\n                - name: text\n                  from: \"{{tasks.generate.outputs.artifacts.text}}\"\n",
         to: "",
         caught_by: Check::HeraCompare,
     },
@@ -164,8 +187,15 @@ pub const BREAKAGES: &[Breakage] = &[
     // A parameter value must be a string, not a YAML integer.
     Breakage {
         name: "changed_type",
-        from: "value: '1000'",
+        from: "value: \"1000\"",
         to: "value: 1000",
         caught_by: Check::Schema,
+    },
+    // A plain `on` is the string "on" in YAML 1.2 and true in YAML 1.1.
+    Breakage {
+        name: "unquoted_yaml_1_1_boolean",
+        from: "template: count-words",
+        to: "template: on",
+        caught_by: Check::YamlVersions,
     },
 ];

@@ -17,6 +17,12 @@ pub const EXAMPLES: &[&str] = &[
 /// Runs `example` with `--export-argo path`, and panics with its output
 /// when it fails.
 pub fn export(example: &str, path: &Path) {
+    export_with(example, path, &[]);
+}
+
+/// Runs `example` with `--export-argo path` and the example's own
+/// `arguments`, and panics with its output when it fails.
+pub fn export_with(example: &str, path: &Path, arguments: &[&str]) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -29,6 +35,7 @@ pub fn export(example: &str, path: &Path) {
             "--export-argo",
         ])
         .arg(path)
+        .args(arguments)
         .output()
         .expect("cargo did not start");
     assert!(

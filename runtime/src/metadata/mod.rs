@@ -66,7 +66,7 @@
 
 mod json;
 mod proto;
-mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 

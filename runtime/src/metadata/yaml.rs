@@ -119,8 +119,9 @@ fn with_point(mut digits: String) -> String {
 }
 
 /// Writes `value` plain when no YAML 1.1 or 1.2 loader can read it as anything
-/// but this string, and double-quoted otherwise.
-fn push_string(text: &mut String, value: &str) {
+/// but this string, and double-quoted otherwise. The Argo export writes its
+/// strings with this rule too.
+pub(crate) fn push_string(text: &mut String, value: &str) {
     if is_plain_safe(value) {
         text.push_str(value);
     } else {

@@ -6,6 +6,7 @@
 //! semantics differ from the local runner's and what a cluster needs.
 
 mod command;
+mod emit;
 mod model;
 mod names;
 mod template;
@@ -24,6 +25,7 @@ use self::model::{
 use self::template::{checked_text, container_template, is_scalar};
 use crate::error::Error;
 use crate::mapping::MapCall;
+use crate::metadata::yaml::push_string;
 use crate::task::Source;
 use crate::value::{Value, ValueType};
 use crate::workflow::{Node, Workflow};
@@ -37,19 +39,55 @@ pub(super) fn export(workflow: &Workflow, path: &Path) -> Result<(), Error> {
     })
 }
 
+/// The largest YAML file the export writes, in bytes.
+///
+/// Kubernetes keeps a workflow, its status included, in one etcd object,
+/// and etcd's default request limit is 1.5 MiB. Argo's documentation gives
+/// about 1 MB for the whole resource, and compresses or offloads the node
+/// status past that. The bound leaves room for the status that grows as the
+/// workflow runs.
+// NOTE: an estimate. No test submits a workflow near this size to a cluster,
+// and a cluster with other etcd or Argo settings has another real limit.
+const MAX_YAML_BYTES: usize = 1 << 20;
+
 /// Returns the YAML text of the exported workflow.
+///
+/// # Errors
+///
+/// Returns `Error::Unexportable` when a node has no faithful Argo form, or
+/// when the text is longer than [`MAX_YAML_BYTES`].
 pub(super) fn to_yaml(workflow: &Workflow) -> Result<String, Error> {
-    let resource = Exporter::new(workflow)?.resource()?;
-    let yaml = serde_yaml_ng::to_string(&resource).map_err(|error| Error::Unexportable {
+    let unexportable = |reason: String| Error::Unexportable {
         engine: "argo",
         workflow: workflow.name().to_owned(),
         node: None,
-        reason: format!("serializing the YAML failed: {error}"),
-    })?;
-    Ok(format!(
-        "# Argo Workflows resource exported by containerflow from workflow `{}`.\n\
-         # Submit with `argo submit <file> --watch`.\n{yaml}",
-        workflow.name()
+        reason,
+    };
+    let resource = Exporter::new(workflow)?.resource()?;
+    let tree = serde_yaml_ng::to_value(&resource)
+        .map_err(|error| unexportable(format!("serializing the YAML failed: {error}")))?;
+    let body = emit::document(&tree)
+        .map_err(|error| unexportable(format!("writing the YAML failed: {error}")))?;
+    let mut yaml =
+        String::from("# Argo Workflows resource exported by containerflow from workflow ");
+    push_string(&mut yaml, workflow.name());
+    yaml.push_str(".\n# Submit with `argo submit <file> --watch`.\n");
+    yaml.push_str(&body);
+    check_size(yaml.len()).map_err(unexportable)?;
+    Ok(yaml)
+}
+
+fn check_size(bytes: usize) -> Result<(), String> {
+    if bytes <= MAX_YAML_BYTES {
+        return Ok(());
+    }
+    let mebibytes = bytes as f64 / f64::from(1 << 20);
+    Err(format!(
+        "the YAML would be {mebibytes:.1} MiB ({bytes} bytes), above the export's limit of \
+         {} MiB, because Kubernetes keeps a workflow and its status in one etcd object of \
+         about 1.5 MiB at most; map over fewer literal elements, or pass a long list as a \
+         `File` input with one element per line",
+        MAX_YAML_BYTES >> 20
     ))
 }
 

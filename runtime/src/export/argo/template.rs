@@ -129,7 +129,7 @@ fn environment(node: &Node, env_inputs: &[usize]) -> Result<Vec<EnvVar>, String>
     );
     let mut env = Vec::new();
     for (name, value) in declared {
-        reject_reserved(name)?;
+        check_env_name(name)?;
         let value = checked_text(value, &format!("the value of `{name}`"))?;
         env.push(EnvVar {
             name: name.to_owned(),
@@ -138,7 +138,7 @@ fn environment(node: &Node, env_inputs: &[usize]) -> Result<Vec<EnvVar>, String>
         });
     }
     for secret in spec.secrets {
-        reject_reserved(secret.name)?;
+        check_env_name(secret.name)?;
         env.push(EnvVar {
             name: secret.name.to_owned(),
             value: None,
@@ -161,7 +161,25 @@ fn environment(node: &Node, env_inputs: &[usize]) -> Result<Vec<EnvVar>, String>
     Ok(env)
 }
 
-fn reject_reserved(name: &str) -> Result<(), String> {
+/// Rejects a name that Kubernetes rejects or that the export reserves.
+/// Kubernetes 1.32 and later accept a non-empty name of printable ASCII
+/// characters other than `=`. The export does not check the stricter rule
+/// of older versions: letters, digits, `_`, `-` and `.`, not starting with
+/// a digit.
+fn check_env_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err(
+            "an environment variable has an empty name, which Kubernetes rejects; name it"
+                .to_owned(),
+        );
+    }
+    if name.contains('=') || !name.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+        return Err(format!(
+            "the environment variable name `{}` is invalid on Kubernetes, which accepts only \
+             printable ASCII characters other than `=`; rename it",
+            name.escape_debug()
+        ));
+    }
     if name.starts_with(ENV_PREFIX) {
         return Err(format!(
             "the environment variable `{name}` starts with `{ENV_PREFIX}`, which the export \

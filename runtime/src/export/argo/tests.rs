@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use super::{command, to_yaml};
+use super::{command, to_yaml, Exporter, MAX_YAML_BYTES};
 use crate::error::Error;
 use crate::mapping::MapCall;
 use crate::spec::{
@@ -108,12 +108,12 @@ fn settings_become_template_fields() {
     let yaml = to_yaml(&one_node(&SETTINGS_SPEC, literal("Ada"), overrides)).unwrap();
     let expected = [
         "activeDeadlineSeconds: 2",
-        "retryStrategy:\n      limit: 2\n      retryPolicy: Always\n      backoff:\n        duration: 500ms\n        factor: 2",
-        "limits:\n          cpu: '0.5'\n          memory: '268435456'",
-        "securityContext:\n        runAsUser: 1000\n        runAsGroup: 100",
-        "- name: API_TOKEN\n        valueFrom:\n          secretKeyRef:\n            name: containerflow-secrets\n            key: API_TOKEN",
-        "- name: LOG_LEVEL\n        value: info",
-        "- name: EXTRA\n        value: '1'",
+        "retryStrategy:\n        limit: 2\n        retryPolicy: Always\n        backoff:\n          duration: \"500ms\"\n          factor: 2",
+        "limits:\n            cpu: \"0.5\"\n            memory: \"268435456\"",
+        "securityContext:\n          runAsUser: 1000\n          runAsGroup: 100",
+        "- name: API_TOKEN\n            valueFrom:\n              secretKeyRef:\n                name: containerflow-secrets\n                key: API_TOKEN",
+        "- name: LOG_LEVEL\n            value: info",
+        "- name: EXTRA\n            value: \"1\"",
     ];
     for fragment in expected {
         assert!(yaml.contains(fragment), "missing {fragment:?} in\n{yaml}");
@@ -261,4 +261,168 @@ fn hostile_value_stays_text() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stdout), hostile);
+}
+
+/// Returns the exported text after checking that a YAML 1.2 loader reads it
+/// as exactly the model it was written from.
+fn exported_text(workflow: &Workflow) -> String {
+    let yaml = to_yaml(workflow).unwrap();
+    let model = Exporter::new(workflow).unwrap().resource().unwrap();
+    let expected = serde_yaml_ng::to_value(&model).unwrap();
+    let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).unwrap();
+    assert_eq!(parsed, expected, "read back differently:\n{yaml}");
+    yaml
+}
+
+/// Strings that a YAML 1.1 loader, such as the go-yaml that Kubernetes
+/// uses, reads as a boolean, a number or null when they are written plain.
+const YAML_1_1_AMBIGUOUS: &[&str] = &[
+    "yes", "on", "off", "y", "n", "Yes", "NO", "1_000", "12:30", "0x1F", "~", "null",
+];
+
+#[test]
+fn ambiguous_strings_quoted() {
+    for ambiguous in YAML_1_1_AMBIGUOUS {
+        let overrides = Overrides::new().env(*ambiguous, *ambiguous);
+        let yaml = exported_text(&one_node(&SPEC, literal(ambiguous), overrides));
+        let argument = format!("- name: name\n                  value: \"{ambiguous}\"\n");
+        assert!(yaml.contains(&argument), "missing {argument:?} in\n{yaml}");
+        let env = format!("- name: \"{ambiguous}\"\n            value: \"{ambiguous}\"\n");
+        assert!(yaml.contains(&env), "missing {env:?} in\n{yaml}");
+    }
+}
+
+#[test]
+fn empty_value_quoted() {
+    let yaml = exported_text(&one_node(&SPEC, literal(""), Overrides::new()));
+    assert!(yaml.contains("value: \"\"\n"), "{yaml}");
+}
+
+#[test]
+fn multi_line_script_is_literal_block() {
+    static SCRIPT: &[ArgTemplate] = &[
+        ArgTemplate {
+            source: "/bin/sh",
+            segments: &[Segment::Text("/bin/sh")],
+        },
+        ArgTemplate {
+            source: "-c",
+            segments: &[Segment::Text("-c")],
+        },
+        ArgTemplate {
+            source: "set -e\nprintf '%s' '{{.inputs.name}}' > /var/outputs/out\n",
+            segments: &[
+                Segment::Text("set -e\nprintf '%s' '"),
+                Segment::Input {
+                    index: 0,
+                    quoting: Quoting::ShellSingle,
+                },
+                Segment::Text("' > /var/outputs/out\n"),
+            ],
+        },
+    ];
+    static SCRIPT_SPEC: TaskSpec = TaskSpec {
+        command: SCRIPT,
+        ..SPEC
+    };
+    let yaml = exported_text(&one_node(&SCRIPT_SPEC, literal("Ada"), Overrides::new()));
+    let block =
+        "- |\n            set -e\n            printf '%s' ''\"${CONTAINERFLOW_INPUT_name}\"'' \
+                 > /var/outputs/out\n";
+    assert!(yaml.contains(block), "missing {block:?} in\n{yaml}");
+}
+
+#[test]
+fn line_break_in_workflow_name_stays_in_comment() {
+    let mut workflow = Workflow::new("tests\nkind: Secret");
+    workflow.add_node(
+        "call".to_owned(),
+        &SPEC,
+        vec![literal("x")],
+        Overrides::new(),
+    );
+    let yaml = exported_text(&workflow);
+    assert!(yaml.starts_with("# Argo Workflows resource exported by containerflow from workflow \"tests\\nkind: Secret\".\n"), "{yaml}");
+}
+
+#[test]
+fn invalid_env_names_are_rejected() {
+    for name in ["A=B", "", "A\u{1}", "Ä"] {
+        let overrides = Overrides::new().env(name, "1");
+        let reason = rejection(&one_node(&SPEC, literal("Ada"), overrides));
+        assert!(
+            reason.contains("environment variable"),
+            "{name:?}: {reason}"
+        );
+    }
+}
+
+#[test]
+fn printable_env_names_pass() {
+    for name in ["A.B-c", "my var", "1st"] {
+        let overrides = Overrides::new().env(name, "1");
+        let yaml = exported_text(&one_node(&SPEC, literal("Ada"), overrides));
+        assert!(yaml.contains("value: \"1\""), "{name:?}:\n{yaml}");
+    }
+}
+
+/// Builds a map of `SPEC` over `elements` literal strings, and a task that
+/// receives the gathered list, which Argo stages with one raw artifact per
+/// element.
+fn map_and_gather(elements: usize) -> Workflow {
+    static LIST_IN: &[ParamSpec] = &[ParamSpec {
+        name: "names",
+        ty: ValueType::List(&ValueType::String),
+    }];
+    static GATHER_SPEC: TaskSpec = TaskSpec {
+        name: "gather",
+        inputs: LIST_IN,
+        command: &[],
+        ..SPEC
+    };
+    let mut workflow = Workflow::new("tests");
+    let names = (0..elements)
+        .map(|element| Value::String(format!("name{element}")))
+        .collect();
+    let map = MapCall {
+        lists: vec![Source::Value(Value::List(names))],
+        min_success_ratio: None,
+    };
+    let element = vec![Source::Element { list: 0 }];
+    let mapped = workflow.add_map_node("call".to_owned(), &SPEC, element, Overrides::new(), map);
+    let gathered = vec![Source::Output {
+        node: mapped,
+        output: 0,
+    }];
+    workflow.add_node(
+        "gather".to_owned(),
+        &GATHER_SPEC,
+        gathered,
+        Overrides::new(),
+    );
+    workflow
+}
+
+#[test]
+fn oversized_export_is_rejected() {
+    let Err(Error::Unexportable {
+        workflow,
+        node,
+        reason,
+        ..
+    }) = to_yaml(&map_and_gather(10_000))
+    else {
+        panic!("expected a rejection");
+    };
+    assert_eq!(workflow, "tests");
+    assert_eq!(node, None);
+    assert!(reason.contains(" MiB ("), "{reason}");
+    assert!(reason.contains("limit of 1 MiB"), "{reason}");
+    assert!(reason.contains("fewer literal elements"), "{reason}");
+}
+
+#[test]
+fn export_below_limit_passes() {
+    let yaml = exported_text(&map_and_gather(1_000));
+    assert!(yaml.len() < MAX_YAML_BYTES, "{} bytes", yaml.len());
 }
