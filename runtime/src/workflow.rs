@@ -71,6 +71,11 @@ const MAX_RETRIES: u32 = 100;
 const MIN_CPUS: f64 = 0.01;
 /// The smallest memory limit Docker accepts, in bytes.
 const MIN_MEMORY: u64 = 6 * 1024 * 1024;
+/// The maximum duration that Go, and so Docker, Flyte and Argo, can represent:
+/// `i64::MAX` nanoseconds, about 292 years. `container_task!` has the same limit.
+const MAX_DURATION: Duration = Duration::from_nanos(i64::MAX as u64);
+/// The largest CPU limit Docker can represent, as nanocores in an `i64`.
+const MAX_CPUS: f64 = i64::MAX as f64 / 1e9;
 
 /// A task call in the graph.
 #[derive(Debug)]
@@ -251,8 +256,8 @@ impl Workflow {
     /// Returns the first problem found: a repeated node name
     /// ([`Error::DuplicateNode`]), an input bound to another workflow's output
     /// ([`Error::ForeignOutput`]), a map's success ratio outside 0 to 1
-    /// ([`Error::InvalidMapRatio`]), an override that `container_task!` would
-    /// reject in a declaration ([`Error::InvalidOverride`]) or a cycle
+    /// ([`Error::InvalidMapRatio`]), an override outside the limits of
+    /// `container_task!` and Docker ([`Error::InvalidOverride`]) or a cycle
     /// ([`Error::Cycle`]).
     pub fn validate(&self) -> Result<(), Error> {
         match self.problems.first().cloned() {
@@ -429,6 +434,17 @@ impl Overrides {
             if timeout.is_zero() {
                 let reason = "a timeout must be greater than zero; leave it unset for no limit";
                 problems.push(("timeout", "0s".to_owned(), reason.to_owned()));
+            } else if timeout > MAX_DURATION {
+                problems.push(("timeout", format!("{timeout:?}"), too_long("a timeout")));
+            }
+        }
+        if let Some(delay) = self.retry_delay {
+            if delay > MAX_DURATION {
+                problems.push((
+                    "retry_delay",
+                    format!("{delay:?}"),
+                    too_long("a retry delay"),
+                ));
             }
         }
         if let Some(retries) = self.retries {
@@ -438,19 +454,20 @@ impl Overrides {
             }
         }
         if let Some(cpus) = self.cpus {
-            if !(cpus >= MIN_CPUS && cpus.is_finite()) {
+            if !(MIN_CPUS..=MAX_CPUS).contains(&cpus) {
                 let reason = format!(
-                    "`cpus` must be a finite number of cores of at least {MIN_CPUS}, the \
-                     smallest CPU limit Docker can set"
+                    "`cpus` must be a number of cores from {MIN_CPUS}, the smallest CPU limit \
+                     Docker can set, to {MAX_CPUS:.0}, the largest it can represent"
                 );
                 problems.push(("cpus", cpus.to_string(), reason));
             }
         }
         if let Some(memory) = self.memory {
-            if memory < MIN_MEMORY {
+            if !(MIN_MEMORY..=i64::MAX as u64).contains(&memory) {
                 let reason = format!(
-                    "`memory` must be at least 6 MiB ({MIN_MEMORY} bytes), the smallest \
-                     limit Docker accepts"
+                    "`memory` must be from 6 MiB ({MIN_MEMORY} bytes), the smallest limit \
+                     Docker accepts, to {} bytes, the largest it can represent",
+                    i64::MAX
                 );
                 problems.push(("memory", memory.to_string(), reason));
             }
@@ -470,4 +487,12 @@ impl Overrides {
         }
         problems
     }
+}
+
+fn too_long(what: &str) -> String {
+    format!(
+        "{what} must be at most {}, the longest duration Go can represent, which Docker, \
+         Flyte and Argo use",
+        crate::duration::format_go(MAX_DURATION)
+    )
 }

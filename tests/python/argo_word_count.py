@@ -53,6 +53,10 @@ def workflow():
             command=[
                 "/bin/sh",
                 "-c",
+                "case ${CONTAINERFLOW_INPUT_words} in ''|*[!A-Za-z0-9+.:µ-]*) "
+                "echo 'containerflow: input words is not a valid int' >&2; exit 64;; esac\n"
+                "case ${CONTAINERFLOW_INPUT_lines} in ''|*[!A-Za-z0-9+.:µ-]*) "
+                "echo 'containerflow: input lines is not a valid int' >&2; exit 64;; esac\n"
                 "awk 'BEGIN { printf \"%.3f\", '\"${CONTAINERFLOW_INPUT_words}\"' / "
                 "'\"${CONTAINERFLOW_INPUT_lines}\"' }' > /var/outputs/average "
                 "&& { echo 'lines: '\"${CONTAINERFLOW_INPUT_lines}\"''; "

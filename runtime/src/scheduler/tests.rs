@@ -524,9 +524,29 @@ async fn records_describe_run_and_attempts() {
 #[tokio::test]
 async fn invalid_overrides_fail_validation_before_any_job() {
     let cases = [
-        (Overrides::new().cpus(f64::NAN), "cpus", "at least 0.01"),
-        (Overrides::new().cpus(-1.0), "cpus", "at least 0.01"),
-        (Overrides::new().memory(0), "memory", "at least 6 MiB"),
+        (Overrides::new().cpus(f64::NAN), "cpus", "from 0.01"),
+        (Overrides::new().cpus(-1.0), "cpus", "from 0.01"),
+        (
+            Overrides::new().cpus(1e300),
+            "cpus",
+            "the largest it can represent",
+        ),
+        (
+            Overrides::new().memory(u64::MAX),
+            "memory",
+            "the largest it can represent",
+        ),
+        (
+            Overrides::new().timeout(Duration::MAX),
+            "timeout",
+            "at most 2562047h47m16.854775807s",
+        ),
+        (
+            Overrides::new().retry_delay(Duration::from_secs(u64::MAX)),
+            "retry_delay",
+            "the longest duration Go can represent",
+        ),
+        (Overrides::new().memory(0), "memory", "from 6 MiB"),
         (
             Overrides::new().timeout(Duration::ZERO),
             "timeout",

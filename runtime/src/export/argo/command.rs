@@ -18,8 +18,10 @@
 //! Locally a number, bool, datetime or duration has been parsed, so its text
 //! is shell-safe and is inserted unquoted, which keeps `$((n * 2))`
 //! arithmetic working. Argo passes an upstream output on without parsing
-//! it, so the script first checks that such a value contains only the
-//! characters our renderer can produce, and exits with code 64 otherwise.
+//! it, so a script that uses such a value, quoted or not, first checks that
+//! it contains only the characters our renderer can produce, and exits with
+//! code 64 otherwise. Quotes alone do not make it safe: bash evaluates
+//! `$(...)` inside an array index in `[[ "$n" -eq 3 ]]` arithmetic.
 
 use crate::export::shell;
 use crate::render::push_quoted;
@@ -142,8 +144,12 @@ impl Placeholder<'_> {
             | ValueType::Bool
             | ValueType::Datetime
             | ValueType::Duration => {
-                if self.quoting == Quoting::ShellBare {
-                    checks.push_str(&self.check());
+                // Argo passes an upstream output on unparsed, and bash
+                // evaluates `$(...)` in arithmetic such as `[[ "$n" -eq 3 ]]`
+                // even inside quotes, so every shell position is checked.
+                let check = self.check();
+                if self.quoting != Quoting::Verbatim && !checks.contains(&check) {
+                    checks.push_str(&check);
                 }
                 self.push_scalar(argument, false);
             }
@@ -286,6 +292,45 @@ mod tests {
             "{script}"
         );
         assert_eq!(command.env_inputs, [1]);
+    }
+
+    #[test]
+    fn quoted_number_is_checked_first() {
+        static SEGMENTS: &[Segment] = &[
+            Segment::Text("[[ \""),
+            Segment::Input {
+                index: 1,
+                quoting: Quoting::ShellDouble,
+            },
+            Segment::Text("\" -eq 3 ]] && echo '"),
+            Segment::Input {
+                index: 1,
+                quoting: Quoting::ShellSingle,
+            },
+            Segment::Text("'"),
+        ];
+        let templates = Box::leak(Box::new([template(SEGMENTS)]));
+        let command = rewrite(&spec(templates)).unwrap();
+
+        let script = &command.command[0];
+        let checks = script.matches("case ${CONTAINERFLOW_INPUT_n} in").count();
+        assert_eq!(checks, 1, "{script}");
+        assert!(
+            script.starts_with("case ${CONTAINERFLOW_INPUT_n} in"),
+            "{script}"
+        );
+
+        let check = script.lines().next().unwrap();
+        // The check rejects what bash would evaluate in arithmetic.
+        let output = std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(format!("{check}\necho passed"))
+            .env("CONTAINERFLOW_INPUT_n", "a[$(echo ran >&2)]")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(64));
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("ran"));
+        assert!(output.stdout.is_empty());
     }
 
     #[test]
