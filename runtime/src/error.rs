@@ -436,8 +436,8 @@ pub enum Error {
         ratio: f64,
     },
 
-    /// A call's override has a value that `container_task!` would reject in
-    /// a declaration.
+    /// A call's override has a value outside the limits of `container_task!`
+    /// and Docker.
     #[error("node `{node}`: the override `{setting}` of {value} is invalid: {reason}")]
     InvalidOverride {
         /// The node whose call set the override.
