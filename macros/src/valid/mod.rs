@@ -66,6 +66,13 @@ fn check_params(params: &Params, kind: &str, errors: &mut Errors) {
             errors.push_at(param.ident.span(), format!("duplicate {kind} `{name}`"));
         }
         seen.push(name);
+        if !name.is_ascii() {
+            let message = format!(
+                "{kind} name `{name}` must be ASCII letters, digits and `_`, because it is a \
+                 file name in the container and a shell variable name in exported scripts"
+            );
+            errors.push_at(param.ident.span(), message);
+        }
         if name.starts_with("__") {
             let message = format!(
                 "{kind} name `{name}` is reserved, names starting with `__` are used by \
@@ -219,6 +226,18 @@ mod tests {
         assert_eq!(messages[0], "duplicate environment variable `A`");
         assert!(messages[1].starts_with("invalid environment variable name ``"));
         assert!(messages[2].contains("contains a NUL character"));
+    }
+
+    #[test]
+    fn non_ascii_names_are_rejected() {
+        let body = format!(r#"{REQUIRED} inputs = {{ café: String }}, command = ["true"]"#);
+        let (_, messages) = check_body(&body);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("input name `café` must be ASCII letters, digits and `_`"),
+            "{}",
+            messages[0]
+        );
     }
 
     #[test]
