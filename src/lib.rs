@@ -60,8 +60,8 @@
 ///
 /// # Names
 ///
-/// An input or output name is a Rust identifier (`r#type` is the name
-/// `type`) and the name of its file, `<input_data_dir>/<name>` or
+/// An input or output name is a Rust identifier of ASCII letters, digits and
+/// `_` (`r#type` is the name `type`) and the name of its file, `<input_data_dir>/<name>` or
 /// `<output_data_dir>/<name>`. Input names are unique, and so are output
 /// names. An input and an output may share a name, because their files are
 /// in different directories. Names starting with `__` are reserved for
@@ -162,10 +162,12 @@
 /// when the task runs, from a host variable (`env("NAME")`) or from a file at
 /// an absolute host path (`file("/path")`), and are never written to logs,
 /// run records or errors. A secret's name is a variable name that `env` does
-/// not also set.
+/// not also set. `env` values are passed as written: a `{{.inputs.x}}` in one
+/// is an error, because it would not be rendered.
 ///
 /// A workflow call can override `timeout`, `retries`, `retry_delay`,
-/// `resources` and `user`.
+/// `resources` and `user`, within the same limits, which
+/// [`Workflow::validate`](crate::Workflow::validate) checks.
 ///
 /// ```
 /// use std::time::Duration;
