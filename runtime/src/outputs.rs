@@ -194,7 +194,10 @@ impl Location<'_> {
     fn read_single(&self, metadata: &Metadata, ty: &'static ValueType) -> Result<Value, Error> {
         let host_path = self.host_path.clone();
         match *ty {
-            ValueType::Dir if metadata.is_dir() => Ok(Value::Dir(value::Dir::new(host_path))),
+            ValueType::Dir if metadata.is_dir() => {
+                self.check_tree(ty)?;
+                Ok(Value::Dir(value::Dir::new(host_path)))
+            }
             ValueType::Dir => Err(self.invalid(ty, describe(metadata), "a directory")),
             _ if !metadata.is_file() => Err(self.invalid(ty, describe(metadata), "a regular file")),
             ValueType::File => Ok(Value::File(value::File::new(host_path))),
@@ -204,6 +207,46 @@ impl Location<'_> {
                     .map_err(|expected| self.invalid(ty, quote(text.trim()), expected))
             }
         }
+    }
+
+    /// Checks that a `Dir` output holds only regular files, directories and
+    /// relative symbolic links that resolve inside it. An absolute link
+    /// names a path in the container, which on the host is another file,
+    /// and a FIFO would block the host code that reads it.
+    fn check_tree(&self, ty: &'static ValueType) -> Result<(), Error> {
+        const EXPECTED: &str = "a directory of regular files, directories and relative symbolic \
+                                links that resolve inside it";
+        let root = fs::canonicalize(&self.host_path).map_err(|source| self.io_error(source))?;
+        let mut pending = vec![self.host_path.clone()];
+        while let Some(dir) = pending.pop() {
+            let entries = fs::read_dir(&dir).map_err(|source| self.io_error(source))?;
+            for entry in entries {
+                let entry = entry.map_err(|source| self.io_error(source))?;
+                let path = entry.path();
+                let kind = entry.file_type().map_err(|source| self.io_error(source))?;
+                let relative = path.strip_prefix(&self.host_path).unwrap_or(&path);
+                if kind.is_dir() {
+                    pending.push(path);
+                } else if kind.is_symlink() {
+                    let target = fs::read_link(&path).map_err(|source| self.io_error(source))?;
+                    let inside = target.is_relative()
+                        && fs::canonicalize(&path)
+                            .is_ok_and(|resolved| resolved.starts_with(&root));
+                    if !inside {
+                        let found = format!(
+                            "a symbolic link `{}` to `{}`",
+                            relative.display(),
+                            target.display()
+                        );
+                        return Err(self.invalid(ty, found, EXPECTED));
+                    }
+                } else if !kind.is_file() {
+                    let found = format!("a special file `{}`", relative.display());
+                    return Err(self.invalid(ty, found, EXPECTED));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads the regular file with `metadata` as UTF-8 text of at most

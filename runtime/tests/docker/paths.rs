@@ -129,6 +129,59 @@ async fn file_and_dir_outputs_point_into_work_dir() {
     assert_cleaned_up(executor).await;
 }
 
+static WRITE_TREE: TaskSpec = TaskSpec {
+    name: "write_tree",
+    inputs: &[param("extra", ValueType::String)],
+    outputs: &[param("tree", ValueType::Dir)],
+    arguments: &[text!(
+        "mkdir -p /var/outputs/tree/sub && echo leaf > /var/outputs/tree/sub/leaf.txt && \
+         ln -s sub/leaf.txt /var/outputs/tree/latest && \
+         cd /var/outputs/tree && sh -c \"$(cat /var/inputs/extra)\""
+    )],
+    ..BASE
+};
+
+#[tokio::test]
+async fn dir_output_links_stay_inside() {
+    let executor = executor().await;
+    let extra = |script: &str| vec![Value::String(script.to_owned())];
+
+    let outputs = run(&executor, &WRITE_TREE, extra("true")).await.unwrap();
+    let Value::Dir(tree) = &outputs[0] else {
+        panic!("expected a Dir: {outputs:?}")
+    };
+    assert_eq!(
+        std::fs::read_to_string(tree.path().join("latest")).unwrap(),
+        "leaf\n"
+    );
+
+    let cases = [
+        ("ln -s / root", "a symbolic link `root` to `/`"),
+        (
+            "ln -s /etc/shadow sub/secret",
+            "a symbolic link `sub/secret` to `/etc/shadow`",
+        ),
+        ("ln -s ../.. up", "a symbolic link `up` to `../..`"),
+        (
+            "ln -s missing dangling",
+            "a symbolic link `dangling` to `missing`",
+        ),
+        ("mkfifo sub/pipe", "a special file `sub/pipe`"),
+    ];
+    for (script, found) in cases {
+        let error = run(&executor, &WRITE_TREE, extra(script))
+            .await
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains(found), "{script}: {message}");
+        assert!(
+            message.contains("relative symbolic links that resolve inside it"),
+            "{script}: {message}"
+        );
+    }
+    assert_cleaned_up(executor).await;
+}
+
 /// Appends a line to the text of its input file and outputs the new file.
 static APPEND: TaskSpec = TaskSpec {
     name: "append",
