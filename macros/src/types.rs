@@ -5,6 +5,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{GenericArgument, PathArguments, Type, TypePath};
 
+use crate::suggest;
+
 /// The type of an input or output, mirroring the runtime's `ValueType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueType {
@@ -284,8 +286,30 @@ fn hint(ty: &Type) -> Option<&'static str> {
         "HashMap" | "IndexMap" => Some("`BTreeMap<String, T>`"),
         "VecDeque" | "HashSet" | "BTreeSet" => Some("`Vec<T>`"),
         "Option" => Some("a required value; only the elements of a `Vec` input can be `Option`"),
-        _ => None,
+        misspelt => closest_supported(misspelt),
     }
+}
+
+/// Returns the supported type whose name is closest to `name`, for a
+/// misspelling such as `Strin` or `Duraton`.
+fn closest_supported(name: &str) -> Option<&'static str> {
+    const NAMES: [(&str, &str); 10] = [
+        ("String", "`String`"),
+        ("i64", "`i64`"),
+        ("f64", "`f64`"),
+        ("bool", "`bool`"),
+        ("DateTime", "`DateTime<Utc>`"),
+        ("Duration", "`Duration`"),
+        ("File", "`File`"),
+        ("Dir", "`Dir`"),
+        ("Vec", "`Vec<T>`"),
+        ("BTreeMap", "`BTreeMap<String, T>`"),
+    ];
+    let closest = suggest::closest(name, NAMES.iter().map(|(spelling, _)| *spelling))?;
+    NAMES
+        .iter()
+        .find(|(spelling, _)| *spelling == closest)
+        .map(|(_, hint)| *hint)
 }
 
 /// Returns the source text of `ty` with the spaces that token printing adds
@@ -367,6 +391,10 @@ mod tests {
             ("String<i64>", Some("`String`")),
             ("<T as Trait>::String", None),
             ("(i64, i64)", None),
+            ("Strin", Some("`String`")),
+            ("Duraton", Some("`Duration`")),
+            ("BTreeMapp<String, i64>", Some("`BTreeMap<String, T>`")),
+            ("Widget", None),
         ];
         for (source, expected_hint) in cases {
             let message = map(source).unwrap_err().to_string();
