@@ -24,6 +24,18 @@ pub(super) fn variable_name(name: &str) -> String {
     format!("{VARIABLE_PREFIX}{name}")
 }
 
+/// Rejects an environment variable name that starts with [`VARIABLE_PREFIX`],
+/// because the exported scripts set variables of that name.
+pub(super) fn check_not_reserved(name: &str) -> Result<(), String> {
+    if name.starts_with(VARIABLE_PREFIX) {
+        return Err(format!(
+            "the environment variable `{name}` starts with `{VARIABLE_PREFIX}`, which the export \
+             reserves for the variables that carry input values; rename it"
+        ));
+    }
+    Ok(())
+}
+
 /// Returns the expansion of `variable` at a position with the given quoting,
 /// or `None` for [`Quoting::Verbatim`], which is not inside a script.
 ///

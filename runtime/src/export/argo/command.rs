@@ -28,9 +28,6 @@ use crate::render::push_quoted;
 use crate::spec::{ArgTemplate, Quoting, Segment, TaskSpec};
 use crate::value::ValueType;
 
-/// The prefix of the environment variables that carry input values.
-pub(super) const ENV_PREFIX: &str = shell::VARIABLE_PREFIX;
-
 /// The exit code of the check that rejects a value that is not shell-safe.
 const CHECK_EXIT_CODE: u8 = 64;
 
@@ -61,11 +58,6 @@ pub(super) fn rewrite(spec: &TaskSpec) -> Result<Command, String> {
         args,
         env_inputs,
     })
-}
-
-/// Returns the name of the environment variable that carries input `name`.
-pub(super) fn env_name(name: &str) -> String {
-    shell::variable_name(name)
 }
 
 fn rewrite_all(
@@ -166,7 +158,7 @@ impl Placeholder<'_> {
     }
 
     fn push_scalar(&self, argument: &mut String, is_string: bool) {
-        let variable = env_name(self.name);
+        let variable = shell::variable_name(self.name);
         let text = shell::expansion(&variable, self.quoting, is_string)
             .unwrap_or_else(|| format!("{{{{inputs.parameters.{}}}}}", self.name));
         argument.push_str(&text);
@@ -180,7 +172,7 @@ impl Placeholder<'_> {
         format!(
             "case ${{{variable}}} in ''|*[!A-Za-z0-9+.:µ-]*) \
              echo 'containerflow: input {name} is not a valid {ty}' >&2; exit {code};; esac\n",
-            variable = env_name(self.name),
+            variable = shell::variable_name(self.name),
             name = self.name,
             ty = self.ty,
             code = CHECK_EXIT_CODE,

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use super::command::{self, ENV_PREFIX};
+use super::command;
 use super::model::{
     Artifact, Backoff, Container, EnvVar, EnvVarSource, Io, Parameter, PodMetadata, RawArtifact,
     Resources, RetryStrategy, SecretKeySelector, SecurityContext, Template, ValueFrom,
 };
 use super::names::is_parameter_name;
 use crate::duration::format_go;
+use crate::export::shell;
 use crate::spec::{MetadataFormat, PodTemplate, RunAs, TaskSpec};
 use crate::value::ValueType;
 use crate::workflow::Node;
@@ -153,7 +154,7 @@ fn environment(node: &Node, env_inputs: &[usize]) -> Result<Vec<EnvVar>, String>
     for index in env_inputs {
         let input = spec.inputs[*index].name;
         env.push(EnvVar {
-            name: command::env_name(input),
+            name: shell::variable_name(input),
             value: Some(format!("{{{{inputs.parameters.{input}}}}}")),
             value_from: None,
         });
@@ -180,13 +181,7 @@ fn check_env_name(name: &str) -> Result<(), String> {
             name.escape_debug()
         ));
     }
-    if name.starts_with(ENV_PREFIX) {
-        return Err(format!(
-            "the environment variable `{name}` starts with `{ENV_PREFIX}`, which the export \
-             uses to pass input values; rename it"
-        ));
-    }
-    Ok(())
+    shell::check_not_reserved(name)
 }
 
 /// Limits only, as the local runner sets: Kubernetes then sets each

@@ -256,7 +256,7 @@ fn hostile_value_stays_text() {
     let output = Command::new("/bin/sh")
         .arg("-c")
         .arg(&script)
-        .env(command::env_name("name"), hostile)
+        .env(crate::export::shell::variable_name("name"), hostile)
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");

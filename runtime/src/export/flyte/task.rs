@@ -30,7 +30,7 @@ const TASK_TYPE: &str = "raw-container";
 /// The key of [`TaskTemplate::config`] that names a pod's primary container.
 const PRIMARY_CONTAINER_KEY: &str = "primary_container_name";
 
-/// The Kubernetes secret that holds every declared secret, one key per
+/// The Kubernetes secret that contains every declared secret, one key per
 /// variable name. The Argo export reads secrets from the same secret, so one
 /// secret serves both engines.
 pub(super) const SECRET_GROUP: &str = "containerflow-secrets";
@@ -108,18 +108,9 @@ fn check_name(spec: &TaskSpec, node: &str, reject: &Rejection<'_>) -> Result<(),
 /// [`shell::VARIABLE_PREFIX`], because a script that reads an input file
 /// sets a shell variable of that name.
 fn check_env(spec: &TaskSpec) -> Result<(), String> {
-    match spec
-        .env
+    spec.env
         .iter()
-        .find(|(name, _)| name.starts_with(shell::VARIABLE_PREFIX))
-    {
-        Some((name, _)) => Err(format!(
-            "the environment variable `{name}` starts with `{}`, which the export reserves for \
-             the shell variables that carry input values; rename it",
-            shell::VARIABLE_PREFIX
-        )),
-        None => Ok(()),
-    }
+        .try_for_each(|(name, _)| shell::check_not_reserved(name))
 }
 
 /// Requests each declared secret from the key of its variable name in the
