@@ -321,7 +321,7 @@ fn partial_map_matches_flytekit() {
     assert_workflow_matches_flytekit(&partial_map_workflow(), "partial_map");
 }
 
-/// Prints the secrets that the task file asks Flyte for, one per line.
+/// Prints the secrets that the task file requests from Flyte, one per line.
 const PRINT_SECRETS: &str = "
 import sys
 from flyteidl.admin import task_pb2

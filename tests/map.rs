@@ -41,7 +41,7 @@ container_task! {
 
 container_task! {
     /// Adds up the numbers that are present and counts the missing ones,
-    /// which the input directory holds as the text `null`, as Flyte stages
+    /// which the input directory contains as the text `null`, as Flyte stages
     /// them; `inputs.json` is copied out to check its `null`s.
     pub struct SumPresent {
         name = "sum_present",

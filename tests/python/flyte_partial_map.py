@@ -18,7 +18,7 @@ from flytekit.core.task import ReferenceTask
 import flyte_oracle
 
 # containerflow reads every secret from this Kubernetes secret, one key per
-# variable, and asks Flyte to set the variable of the same name.
+# variable, and requests that Flyte set the variable of the same name.
 SECRET_GROUP = "containerflow-secrets"
 
 

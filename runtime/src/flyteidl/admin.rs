@@ -35,7 +35,7 @@ pub struct LaunchPlan {
     /// The launch plan's identifier.
     #[prost(message, optional, tag = "1")]
     pub id: Option<Identifier>,
-    /// What it launches, with which inputs.
+    /// The launched workflow and its inputs.
     #[prost(message, optional, tag = "2")]
     pub spec: Option<LaunchPlanSpec>,
     /// State that Flyte's admin service fills in.
@@ -64,7 +64,7 @@ pub struct LaunchPlanSpec {
     /// Annotations of every execution.
     #[prost(message, optional, tag = "7")]
     pub annotations: Option<Annotations>,
-    /// Where executions write their data; empty for the cluster's default.
+    /// The location executions write their data to; empty for the cluster's default.
     #[prost(message, optional, tag = "17")]
     pub raw_output_data_config: Option<RawOutputDataConfig>,
 }
@@ -100,7 +100,7 @@ pub struct Annotations {
     pub values: BTreeMap<String, String>,
 }
 
-/// Where executions write their data.
+/// The location executions write their data to.
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct RawOutputDataConfig {
     /// A blob store prefix; empty for the cluster's default.

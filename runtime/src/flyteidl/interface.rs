@@ -91,7 +91,7 @@ pub struct LiteralType {
     // are left out, because no declared type maps to them.
     #[prost(oneof = "literal_type::Type", tags = "1, 3, 4, 5, 10")]
     pub r#type: Option<literal_type::Type>,
-    /// The name of the type in the SDK that declared it, which tells apart
+    /// The name of the type in the SDK that declared it, which distinguishes
     /// the variants of a union.
     // NOTE: `metadata` (6) and `annotation` (9) are left out, because the
     // export writes neither.
@@ -197,7 +197,7 @@ pub struct Parameter {
 
 /// The oneof of [`Parameter`].
 pub mod parameter {
-    /// Where the value of a [`Parameter`](super::Parameter) comes from when a
+    /// The source of the value of a [`Parameter`](super::Parameter) when a
     /// launch does not give one.
     #[derive(Clone, PartialEq, prost::Oneof)]
     pub enum Behavior {

@@ -25,7 +25,7 @@ pub struct TaskTemplate {
     /// The typed inputs and outputs.
     #[prost(message, optional, tag = "4")]
     pub interface: Option<TypedInterface>,
-    /// What runs: a container or a pod.
+    /// The target to run: a container or a pod.
     #[prost(oneof = "task_template::Target", tags = "6, 17")]
     pub target: Option<task_template::Target>,
     /// The secrets the task's pod receives.
@@ -38,7 +38,7 @@ pub struct TaskTemplate {
 
 /// The oneof of [`TaskTemplate`].
 pub mod task_template {
-    /// What a [`TaskTemplate`](super::TaskTemplate) runs.
+    /// The target of a [`TaskTemplate`](super::TaskTemplate).
     #[derive(Clone, PartialEq, prost::Oneof)]
     pub enum Target {
         /// One container.
@@ -127,7 +127,7 @@ pub struct Container {
     /// Environment variables, in order.
     #[prost(message, repeated, tag = "5")]
     pub env: Vec<KeyValuePair>,
-    /// Where CoPilot stages inputs and collects outputs.
+    /// The paths where CoPilot stages inputs and collects outputs.
     #[prost(message, optional, tag = "9")]
     pub data_config: Option<DataLoadingConfig>,
 }
@@ -146,10 +146,10 @@ pub struct KeyValuePair {
 /// Compute resources of a container, as Kubernetes quantities.
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct Resources {
-    /// What the scheduler reserves.
+    /// The amounts the scheduler reserves.
     #[prost(message, repeated, tag = "1")]
     pub requests: Vec<resources::ResourceEntry>,
-    /// What the container may use at most.
+    /// The maximum amounts the container may use.
     #[prost(message, repeated, tag = "2")]
     pub limits: Vec<resources::ResourceEntry>,
 }
@@ -186,7 +186,7 @@ pub mod resources {
     }
 }
 
-/// Where CoPilot writes a task's inputs and reads its outputs.
+/// The paths where CoPilot writes a task's inputs and reads its outputs.
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct DataLoadingConfig {
     /// Whether CoPilot runs at all.
@@ -205,7 +205,7 @@ pub struct DataLoadingConfig {
 
 /// The enum of [`DataLoadingConfig`].
 pub mod data_loading_config {
-    /// The format of the file that holds every input.
+    /// The format of the file that contains every input.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
     #[repr(i32)]
     pub enum LiteralMapFormat {
@@ -227,7 +227,7 @@ pub struct K8sPod {
     /// The Kubernetes `PodSpec`, as a JSON-like structure.
     #[prost(message, optional, tag = "2")]
     pub pod_spec: Option<prost_types::Struct>,
-    /// Where CoPilot stages inputs and collects outputs.
+    /// The paths where CoPilot stages inputs and collects outputs.
     #[prost(message, optional, tag = "3")]
     pub data_config: Option<DataLoadingConfig>,
     /// The name of the container that runs the command.
@@ -246,7 +246,7 @@ pub struct K8sObjectMetadata {
     pub annotations: BTreeMap<String, String>,
 }
 
-/// What a task's pod may access, from `flyteidl/core/security.proto`.
+/// The access rights of a task's pod, from `flyteidl/core/security.proto`.
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 pub struct SecurityContext {
     /// The secrets that Flyte's pod webhook injects into the pod.
@@ -279,7 +279,7 @@ pub struct Secret {
 
 /// The enum of [`Secret`].
 pub mod secret {
-    /// How a pod receives a secret.
+    /// The way a pod receives a secret.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
     #[repr(i32)]
     pub enum MountType {

@@ -43,7 +43,7 @@ pub struct WorkflowMetadata {
 
 /// The enum of [`WorkflowMetadata`].
 pub mod workflow_metadata {
-    /// What a workflow does when a node fails.
+    /// The behaviour of a workflow when a node fails.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
     #[repr(i32)]
     pub enum OnFailurePolicy {
@@ -77,14 +77,14 @@ pub struct Node {
     /// The ids of the nodes whose outputs the bindings use.
     #[prost(string, repeated, tag = "4")]
     pub upstream_node_ids: Vec<String>,
-    /// What the node runs.
+    /// The target the node runs.
     #[prost(oneof = "node::Target", tags = "6, 10")]
     pub target: Option<node::Target>,
 }
 
 /// The oneof of [`Node`].
 pub mod node {
-    /// What a [`Node`](super::Node) runs.
+    /// The target of a [`Node`](super::Node).
     #[derive(Clone, PartialEq, prost::Oneof)]
     pub enum Target {
         /// One task.
@@ -182,7 +182,7 @@ pub mod array_node {
         FullState = 1,
     }
 
-    /// How each sub-node receives its inputs.
+    /// The way each sub-node receives its inputs.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
     #[repr(i32)]
     pub enum DataMode {
@@ -199,12 +199,12 @@ pub struct Binding {
     /// The input or output name.
     #[prost(string, tag = "1")]
     pub var: String,
-    /// Where the value comes from.
+    /// The source of the value.
     #[prost(message, optional, tag = "2")]
     pub binding: Option<BindingData>,
 }
 
-/// Where a bound value comes from.
+/// The source of a bound value.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct BindingData {
     /// The source; `None` only in a message that set no field.

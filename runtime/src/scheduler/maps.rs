@@ -109,7 +109,7 @@ impl MapState {
 /// Returns the number of elements out of `total` that must succeed for the
 /// fraction `ratio`: `ratio * total` rounded up. The product is first rounded
 /// to 9 decimal places, so that a ratio such as 0.07, which no `f64` represents
-/// exactly, asks for 7 of 100 and not for 8 because `0.07 * 100.0` is
+/// exactly, requires 7 of 100 and not 8, because `0.07 * 100.0` is
 /// `7.000000000000001`.
 fn required_successes(ratio: f64, total: usize) -> usize {
     let product = ratio * total as f64;
